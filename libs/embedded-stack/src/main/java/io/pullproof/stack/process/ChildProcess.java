@@ -92,6 +92,20 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for a short-lived command (a formatter, an installer) and returns its exit code. */
+  public int waitForExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        close();
+        throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s:\n" + logTail(30));
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + name, e);
+    }
+  }
+
   public long pid() {
     return process.pid();
   }
