@@ -5,10 +5,12 @@ import io.pullproof.stack.process.FreePort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -133,12 +135,20 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. */
+  /**
+   * Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. Like Kafka's own
+   * {@code Uuid.randomUuid()}, never one starting with '-': the storage tool would read it as an option.
+   */
   private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      ByteBuffer bytes = ByteBuffer.allocate(16);
+      bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private static void awaitExit(ChildProcess format) {

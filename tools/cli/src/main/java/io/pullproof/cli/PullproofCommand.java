@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.pullproof.cli.stack.StackCommand.class,
     })
 public final class PullproofCommand implements Runnable {
 

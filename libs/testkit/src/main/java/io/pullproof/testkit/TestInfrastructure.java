@@ -1,0 +1,130 @@
+package io.pullproof.testkit;
+
+import io.pullproof.jdbc.DatabaseConfig;
+import io.pullproof.stack.KafkaBroker;
+import io.pullproof.stack.PostgresServer;
+import io.pullproof.stack.SchemaRegistryServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REAL servers for integration tests, started once per test JVM and only when a test asks for
+ * one, on free loopback ports, stopped by PID when the JVM exits. Tests share the servers and
+ * isolate themselves by topic prefix ({@link #newTopicPrefix}) and database schema
+ * ({@link #newDatabase}), never by restarting servers.
+ *
+ * <p>{@code PULLPROOF_TEST_POSTGRES_URL} (a {@code jdbc:postgresql://} URL with credentials)
+ * points the tests at an external PostgreSQL instead of the embedded one.
+ */
+public final class TestInfrastructure {
+  private static final Logger LOG = LoggerFactory.getLogger(TestInfrastructure.class);
+  public static final String EXTERNAL_POSTGRES_ENV = "PULLPROOF_TEST_POSTGRES_URL";
+
+  private static final Map<String, CompletableFuture<?>> SERVERS = new ConcurrentHashMap<>();
+  private static final Deque<AutoCloseable> TO_STOP = new ArrayDeque<>();
+  private static final Path ROOT = createRoot();
+
+  private TestInfrastructure() {}
+
+  public static KafkaBroker kafka() {
+    return server("kafka", () -> KafkaBroker.start(ROOT.resolve("kafka")));
+  }
+
+  public static SchemaRegistryServer schemaRegistry() {
+    return server("schema-registry", () -> SchemaRegistryServer.start(ROOT.resolve("schema-registry")));
+  }
+
+  /** Starts Kafka and the schema registry side by side: the registry's 7-10 s overlaps the broker's 3 s. */
+  public static void startKafkaAndRegistry() {
+    CompletableFuture<?> registry = CompletableFuture.runAsync(TestInfrastructure::schemaRegistry);
+    kafka();
+    registry.join();
+  }
+
+  /** The JDBC URL of the server's main database (embedded unless {@value #EXTERNAL_POSTGRES_ENV} is set). */
+  public static String postgresUrl() {
+    String external = System.getenv(EXTERNAL_POSTGRES_ENV);
+    if (external != null && !external.isBlank()) {
+      return external;
+    }
+    return server("postgres", () -> PostgresServer.start(ROOT.resolve("postgres"))).jdbcUrl("postgres");
+  }
+
+  /** A fresh, empty schema for one test class: isolation without a server restart. */
+  public static DatabaseConfig newDatabase(String purpose) {
+    String schema = (purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_" + shortId()).toLowerCase(Locale.ROOT);
+    String url = postgresUrl();
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.createStatement().execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create schema " + schema + " on " + url + ": " + e.getMessage(), e);
+    }
+    return new DatabaseConfig(url, null, null, schema, 8);
+  }
+
+  /** A topic prefix no other test uses, e.g. {@code it-3f9a1c2b.}: every topic of a test starts with it. */
+  public static String newTopicPrefix() {
+    return "it-" + shortId() + ".";
+  }
+
+  /** Where a test may write files that outlive it until the JVM exits (logs of the servers live here too). */
+  public static Path root() {
+    return ROOT;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends AutoCloseable> T server(String name, Supplier<T> starter) {
+    CompletableFuture<?> future = SERVERS.computeIfAbsent(name, n -> CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
+      T server = starter.get();
+      synchronized (TO_STOP) {
+        TO_STOP.push(server);
+      }
+      LOG.info("test {} ready in {} ms", n, (System.nanoTime() - start) / 1_000_000);
+      return server;
+    }));
+    return (T) future.join();
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  }
+
+  private static Path createRoot() {
+    try {
+      Path root = Files.createTempDirectory("pullproof-it-");
+      Runtime.getRuntime().addShutdownHook(new Thread(TestInfrastructure::stopAll, "pullproof-testkit-stop"));
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory for test servers", e);
+    }
+  }
+
+  private static void stopAll() {
+    synchronized (TO_STOP) {
+      while (!TO_STOP.isEmpty()) {
+        AutoCloseable server = TO_STOP.pop();
+        try {
+          server.close();
+        } catch (Exception e) {
+          LOG.warn("stopping a test server failed", e);
+        }
+      }
+    }
+  }
+}
