@@ -4,6 +4,11 @@ import io.pullproof.jdbc.DatabaseConfig;
 import io.pullproof.stack.KafkaBroker;
 import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
+import io.pullproof.stack.oci.OciRegistry;
+import io.pullproof.stack.oci.TlsMaterial;
+import io.pullproof.stack.oci.TokenIssuer;
+import io.pullproof.stack.oci.TokenIssuerConfig;
+import io.pullproof.stack.process.DebianPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -54,6 +60,36 @@ public final class TestInfrastructure {
     CompletableFuture<?> registry = CompletableFuture.runAsync(TestInfrastructure::schemaRegistry);
     kafka();
     registry.join();
+  }
+
+  /**
+   * The token issuer of {@link #tokenRegistry()}: tests add users, grants and public repositories
+   * through it. Use names unique to the test (e.g. with {@link #newTopicPrefix}'s id) to stay isolated.
+   */
+  public static TokenIssuer tokenIssuer() {
+    return server("token-issuer", () -> new TokenIssuer(
+        TlsMaterial.loadOrCreate(ROOT.resolve("oci").resolve("tls")), TokenIssuerConfig.defaults()).start());
+  }
+
+  /** The registry with TLS and bearer tokens (per-repository grants); installs docker-registry if missing. */
+  public static OciRegistry tokenRegistry() {
+    TokenIssuer issuer = tokenIssuer();
+    return server("oci-token-registry", () -> {
+      DebianPackages.ensureInstalled(List.of(DebianPackages.DOCKER_REGISTRY), LOG::info);
+      return OciRegistry.startWithTokenAuth(ROOT.resolve("oci").resolve("token-registry"), issuer);
+    });
+  }
+
+  /**
+   * A new registry with TLS and htpasswd (every valid user may pull everything) for these users;
+   * it starts in well under a second, so each caller gets its own. Stopped when the JVM exits.
+   */
+  public static OciRegistry newHtpasswdRegistry(Map<String, String> users) {
+    String name = "oci-htpasswd-registry-" + shortId();
+    return server(name, () -> {
+      DebianPackages.ensureInstalled(List.of(DebianPackages.DOCKER_REGISTRY), LOG::info);
+      return OciRegistry.startWithHtpasswd(ROOT.resolve("oci").resolve(name), users);
+    });
   }
 
   /** The JDBC URL of the server's main database (embedded unless {@value #EXTERNAL_POSTGRES_ENV} is set). */
