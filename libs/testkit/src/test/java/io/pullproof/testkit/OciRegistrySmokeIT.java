@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pullproof.stack.oci.ImagePusher;
 import io.pullproof.stack.oci.OciRegistry;
-import io.pullproof.stack.oci.RegistryClient;
-import io.pullproof.stack.oci.RegistryCredentials;
+import io.pullproof.oci.RegistryClient;
+import io.pullproof.oci.RegistryCredentials;
 import io.pullproof.stack.oci.TokenIssuer;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;

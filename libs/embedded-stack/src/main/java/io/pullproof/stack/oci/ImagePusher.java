@@ -1,5 +1,6 @@
 package io.pullproof.stack.oci;
 
+import io.pullproof.oci.RegistryClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -1,5 +1,7 @@
 package io.pullproof.stack.oci;
 
+import io.pullproof.oci.RegistryClient;
+import io.pullproof.oci.RegistryCredentials;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pullproof.stack.process.ChildProcess;

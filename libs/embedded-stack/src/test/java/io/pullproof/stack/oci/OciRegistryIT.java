@@ -1,5 +1,7 @@
 package io.pullproof.stack.oci;
 
+import io.pullproof.oci.RegistryClient;
+import io.pullproof.oci.RegistryCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.pullproof.stack.oci;
 
+import io.pullproof.oci.RegistryCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.pullproof.stack.oci;
+package io.pullproof.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * from the challenge's realm (with the credentials when there are any), then the request once
  * more. The last Authorization is sent up front with the next request, so the steps of a push do
  * not each pay a challenge. The realm is reached with the same SSLContext: the token-auth registry
- * and its issuer present one certificate ({@link TokenIssuer#tls()}).
+ * and its issuer of the embedded stack present one certificate.
  */
 public final class RegistryClient {
   /** Every manifest type a pull asks for, as containerd sends it. */

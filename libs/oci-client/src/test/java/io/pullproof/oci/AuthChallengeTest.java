@@ -1,4 +1,4 @@
-package io.pullproof.stack.oci;
+package io.pullproof.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pullproof.stack.oci;
+package io.pullproof.oci;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.pullproof.stack.oci;
+package io.pullproof.oci;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
