@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.pullproof.cli.ref.RefCommand.class,
+        io.pullproof.cli.creds.CredsCommand.class,
         io.pullproof.cli.stack.StackCommand.class,
     })
 public final class PullproofCommand implements Runnable {
