@@ -1,0 +1,510 @@
+package io.pullproof.kafka;
+
+import io.pullproof.kafka.FailureClassifier.Stage;
+import io.pullproof.kafka.InFlightBatch.Phase;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one consumer loop of the system: a blocking {@code poll} on its own thread, decoding in the
+ * loop so bad records can be dead-lettered with their bytes, back-pressure by pausing partitions
+ * while the handler works, and a commit only after the handler and the dead-letter topic are done.
+ * {@code libs/kafka/DESIGN.md} explains the threads, phases and failure classes.
+ *
+ * <p>The loop owns the consumer and the deserializer and closes them; it does not own the
+ * dead-letter producer, which several loops may share. The consumer must have auto-commit off
+ * ({@link KafkaClientConfig#consumerProperties(String)} does that).
+ *
+ * @param <V> the decoded value type
+ */
+public final class ConsumerLoop<V> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+
+  /** How long closing the consumer (leaving the group) may take. */
+  static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Wakeups are only ever meant for {@code poll}; a commit that meets one tries again. */
+  private static final int MAX_STRAY_WAKEUPS = 10;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED,
+    FAILED
+  }
+
+  private final String name;
+  private final Consumer<byte[], byte[]> consumer;
+  private final List<String> topics;
+  private final Deserializer<V> deserializer;
+  private final BackoffPolicy backoff;
+  private final KafkaMetrics metrics;
+  private final AssignmentHook assignmentHook;
+  private final Duration pollTimeout;
+  private final Duration pausedPollTimeout;
+  private final Duration closeTimeout;
+  private final Duration rebalanceBudget;
+  private final BatchProcessor<V> processor;
+  private final Thread thread;
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CountDownLatch closeSignal = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile long closeDeadlineNanos;
+  private volatile Throwable failure;
+
+  // Poll thread only.
+  private InFlightBatch<V> batch;
+  private LoopFailure rebalanceFailure;
+  private int pollFailures;
+
+  ConsumerLoop(ConsumerLoopBuilder<V> builder) {
+    this.name = builder.name;
+    this.consumer = builder.consumer;
+    this.topics = List.copyOf(builder.topics);
+    this.deserializer = builder.deserializer;
+    this.backoff = builder.backoff;
+    this.metrics = new KafkaMetrics(builder.meterRegistry, name);
+    this.assignmentHook = builder.assignmentHook;
+    this.pollTimeout = builder.pollTimeout;
+    this.pausedPollTimeout = builder.pausedPollTimeout;
+    this.closeTimeout = builder.closeTimeout;
+    this.rebalanceBudget = builder.rebalanceBudget;
+    this.thread = new Thread(this::run, "pullproof-consumer-" + name);
+    this.processor =
+        new BatchProcessor<>(
+            name,
+            deserializer,
+            builder.handler,
+            new DeadLetterPublisher(builder.deadLetterProducer, builder.deadLetterTopic, name),
+            backoff,
+            metrics,
+            builder.offsetStorage == OffsetStorage.KAFKA ? this::commitSync : null,
+            this::wakeupFromOtherThread);
+  }
+
+  /** A builder for a loop called {@code name} (letters, digits, {@code . _ -}). */
+  public static <V> ConsumerLoopBuilder<V> builder(String name) {
+    return new ConsumerLoopBuilder<>(name);
+  }
+
+  /**
+   * Subscribes and starts polling on thread {@code pullproof-consumer-<name>}.
+   *
+   * @throws IllegalStateException if the loop was started or closed before
+   */
+  public synchronized void start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("consumer loop " + name + " is " + state.get());
+    }
+    thread.start();
+  }
+
+  /**
+   * Stops polling, lets the in-flight batch finish and commit (for at most the close timeout), then
+   * closes the consumer. Idempotent; from another thread it waits until the loop stopped.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (state.compareAndSet(State.NEW, State.CLOSED)) {
+        closeResources();
+        stopped.countDown();
+        return;
+      }
+      if (closeSignal.getCount() > 0) {
+        closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
+        closeSignal.countDown();
+        if (state.get() == State.RUNNING) {
+          LOG.info("Consumer loop {} closing", name);
+          consumer.wakeup();
+        }
+      }
+    }
+    if (Thread.currentThread() == thread) {
+      return;
+    }
+    try {
+      Duration wait = closeTimeout.plus(CONSUMER_CLOSE_TIMEOUT).plusSeconds(1);
+      if (!stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("Consumer loop {} did not stop within {}", name, wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** True from {@link #start()} until the loop stopped, by {@link #close()} or a fatal failure. */
+  public boolean isRunning() {
+    return state.get() == State.RUNNING;
+  }
+
+  /** The fatal failure that stopped the loop, for readiness checks; empty otherwise. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** The loop's name, as used in its thread name, metrics and logs. */
+  public String name() {
+    return name;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(topics, new RebalanceListener());
+      LOG.info("Consumer loop {} started on {}", name, topics);
+      while (!shouldStop()) {
+        pollOnce();
+        drive();
+      }
+    } catch (LoopFailure e) {
+      fail(e.getCause());
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    } finally {
+      closeResources();
+      state.compareAndSet(State.RUNNING, State.CLOSED);
+      stopped.countDown();
+      LOG.info("Consumer loop {} stopped", name);
+    }
+  }
+
+  private boolean shouldStop() {
+    if (rebalanceFailure != null) {
+      throw rebalanceFailure;
+    }
+    if (closeSignal.getCount() > 0) {
+      return false;
+    }
+    if (batch == null) {
+      return true;
+    }
+    if (System.nanoTime() - closeDeadlineNanos >= 0) {
+      LOG.warn(
+          "Consumer loop {}: close timeout reached in phase {}; the uncommitted batch will be"
+              + " read again",
+          name,
+          batch.phase);
+      return true;
+    }
+    return false;
+  }
+
+  private void pollOnce() {
+    Duration timeout = pollTimeout;
+    if (batch != null) {
+      consumer.pause(consumer.assignment());
+      long backoffNanos = batch.backoffRemainingNanos(System.nanoTime());
+      if (backoffNanos > 0) {
+        timeout = min(pausedPollTimeout, Duration.ofNanos(backoffNanos));
+      } else {
+        timeout = pausedPollTimeout;
+      }
+    }
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(timeout);
+    } catch (WakeupException e) {
+      return;
+    } catch (InterruptException e) {
+      Thread.interrupted();
+      LOG.warn("Consumer loop {} interrupted; closing", name);
+      requestStopFromPollThread();
+      return;
+    } catch (RuntimeException e) {
+      pollFailed(e);
+      return;
+    }
+    if (rebalanceFailure != null) {
+      throw rebalanceFailure;
+    }
+    pollFailures = 0;
+    metrics.lag(lag());
+    if (records.isEmpty()) {
+      return;
+    }
+    if (batch == null) {
+      batch = new InFlightBatch<>(records, System.nanoTime());
+      consumer.pause(consumer.assignment());
+    } else {
+      // Partitions assigned during this poll were not paused yet: give their records back.
+      for (TopicPartition tp : records.partitions()) {
+        consumer.seek(tp, records.records(tp).get(0).offset());
+      }
+    }
+  }
+
+  private void drive() {
+    while (batch != null) {
+      if (batch.phase == Phase.DONE) {
+        finish();
+        return;
+      }
+      if (!processor.advance(batch)) {
+        return;
+      }
+    }
+  }
+
+  private void finish() {
+    InFlightBatch<V> done = batch;
+    batch = null;
+    done.countsByTopic().forEach(metrics::recordsConsumed);
+    metrics.batchCompleted(Duration.ofNanos(System.nanoTime() - done.startedNanos));
+    consumer.resume(consumer.paused());
+  }
+
+  private void pollFailed(RuntimeException e) {
+    if (FailureClassifier.classify(e, Stage.POLL) != FailureClass.TRANSIENT) {
+      throw new LoopFailure(name, Stage.POLL, e);
+    }
+    pollFailures++;
+    metrics.retried(Stage.POLL);
+    Duration delay = backoff.delay(pollFailures, ThreadLocalRandom.current().nextDouble());
+    LOG.warn(
+        "Consumer loop {}: poll failed, retry {} in {} ms: {}",
+        name,
+        pollFailures,
+        delay.toMillis(),
+        FailureClassifier.describe(e));
+    sleepUnlessClosing(delay);
+  }
+
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    Map<TopicPartition, OffsetAndMetadata> owned = new LinkedHashMap<>(offsets);
+    owned.keySet().retainAll(assigned);
+    if (owned.isEmpty()) {
+      return;
+    }
+    for (int wakeups = 0; ; wakeups++) {
+      try {
+        consumer.commitSync(owned);
+        LOG.debug("Consumer loop {} committed {}", name, owned);
+        return;
+      } catch (WakeupException e) {
+        if (wakeups >= MAX_STRAY_WAKEUPS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private long lag() {
+    long total = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      total += consumer.currentLag(tp).orElse(0);
+    }
+    return total;
+  }
+
+  private void wakeupFromOtherThread() {
+    if (Thread.currentThread() != thread) {
+      consumer.wakeup();
+    }
+  }
+
+  private void requestStopFromPollThread() {
+    if (closeSignal.getCount() > 0) {
+      closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
+      closeSignal.countDown();
+    }
+  }
+
+  private void sleepUnlessClosing(Duration delay) {
+    try {
+      closeSignal.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      requestStopFromPollThread();
+    }
+  }
+
+  private void fail(Throwable cause) {
+    failure = cause;
+    state.set(State.FAILED);
+    LOG.error("Consumer loop {} stopped by a fatal failure; it is not ready", name, cause);
+  }
+
+  private void closeResources() {
+    try {
+      consumer.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
+    } catch (RuntimeException e) {
+      LOG.warn("Consumer loop {}: closing the consumer failed", name, e);
+    }
+    try {
+      deserializer.close();
+    } catch (RuntimeException e) {
+      LOG.warn("Consumer loop {}: closing the deserializer failed", name, e);
+    }
+  }
+
+  /**
+   * Finishes the in-flight batch of revoked partitions within the rebalance budget, so the next
+   * owner starts after it; what cannot finish in time is given up and read again by the next owner
+   * (handlers are idempotent).
+   */
+  private void settleBeforeRevocation(Collection<TopicPartition> revoked) {
+    long deadline = System.nanoTime() + rebalanceBudget.toNanos();
+    while (batch != null && batch.touches(revoked) && System.nanoTime() - deadline < 0) {
+      if (batch.phase == Phase.DONE) {
+        finish();
+      } else if (!processor.advance(batch)) {
+        awaitProgress(deadline);
+      }
+    }
+    if (batch != null && batch.touches(revoked)) {
+      LOG.warn(
+          "Consumer loop {}: giving up the unfinished batch of revoked {} in phase {}",
+          name,
+          revoked,
+          batch.phase);
+      dropFromBatch(revoked);
+    }
+  }
+
+  private void awaitProgress(long deadlineNanos) {
+    long now = System.nanoTime();
+    long waitNanos = deadlineNanos - now;
+    if (batch.backingOff(now)) {
+      waitNanos = Math.min(waitNanos, batch.backoffRemainingNanos(now));
+    } else if (batch.pending != null) {
+      try {
+        batch.pending.get(waitNanos, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException | CancellationException e) {
+        // The outcome is examined by the next advance.
+      } catch (InterruptedException e) {
+        requestStopFromPollThread();
+      }
+      return;
+    }
+    sleepUnlessClosing(Duration.ofNanos(Math.max(0, waitNanos)));
+  }
+
+  private void dropFromBatch(Collection<TopicPartition> partitions) {
+    if (batch == null) {
+      return;
+    }
+    batch.drop(partitions);
+    if (batch.abandoned()) {
+      batch = null;
+      consumer.resume(consumer.paused());
+    }
+  }
+
+  private Map<TopicPartition, Long> startPositions(Collection<TopicPartition> assigned) {
+    long deadline = System.nanoTime() + rebalanceBudget.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return assignmentHook.startPositions(assigned);
+      } catch (RuntimeException e) {
+        boolean transientFailure =
+            FailureClassifier.classify(e, Stage.ASSIGN) == FailureClass.TRANSIENT;
+        Duration delay = backoff.delay(attempt, ThreadLocalRandom.current().nextDouble());
+        if (!transientFailure || System.nanoTime() + delay.toNanos() - deadline > 0) {
+          throw new LoopFailure(name, Stage.ASSIGN, e);
+        }
+        metrics.retried(Stage.ASSIGN);
+        LOG.warn(
+            "Consumer loop {}: start positions failed, retry {} in {} ms: {}",
+            name,
+            attempt,
+            delay.toMillis(),
+            FailureClassifier.describe(e));
+        sleepUnlessClosing(delay);
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Runs inside {@code poll} on the poll thread. Fatal failures stop the loop after the poll. */
+  private final class RebalanceListener implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      LOG.info("Consumer loop {}: partitions revoked {}", name, partitions);
+      guarded(
+          () -> {
+            settleBeforeRevocation(partitions);
+            tellHook(hook -> hook.revoked(partitions));
+          });
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn("Consumer loop {}: partitions lost {}", name, partitions);
+      guarded(
+          () -> {
+            dropFromBatch(partitions);
+            tellHook(hook -> hook.lost(partitions));
+          });
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      LOG.info("Consumer loop {}: partitions assigned {}", name, partitions);
+      guarded(
+          () -> {
+            if (assignmentHook != null && !partitions.isEmpty()) {
+              startPositions(partitions)
+                  .forEach(
+                      (tp, offset) -> {
+                        if (partitions.contains(tp)) {
+                          consumer.seek(tp, offset);
+                        } else {
+                          LOG.warn("Consumer loop {}: ignoring start position of {}", name, tp);
+                        }
+                      });
+            }
+            if (batch != null) {
+              consumer.pause(partitions);
+            }
+          });
+    }
+
+    private void tellHook(java.util.function.Consumer<AssignmentHook> message) {
+      if (assignmentHook != null) {
+        message.accept(assignmentHook);
+      }
+    }
+
+    private void guarded(Runnable action) {
+      try {
+        action.run();
+      } catch (LoopFailure e) {
+        rebalanceFailure = e;
+      } catch (RuntimeException e) {
+        rebalanceFailure = new LoopFailure(name, Stage.POLL, e);
+      }
+    }
+  }
+}
