@@ -211,7 +211,9 @@ class ConsumerLoopTest {
     consumer.schedulePollTask(
         () -> consumer.setPollException(new AuthenticationException("SASL authentication failed")));
 
-    Eventually.await("the loop stopped", () -> !loop.isRunning());
+    // isRunning() turns false before the loop thread closes its clients: wait for both.
+    Eventually.await("the loop stopped and closed its clients",
+        () -> !loop.isRunning() && consumer.closed() && deserializer.closed);
 
     assertThat(loop.failure()).get().isInstanceOf(AuthenticationException.class);
     assertThat(consumer.closed()).isTrue();
