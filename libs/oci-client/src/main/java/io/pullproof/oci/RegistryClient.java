@@ -33,22 +33,46 @@ public final class RegistryClient {
       "application/vnd.docker.distribution.manifest.list.v2+json");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Defaults of the three-argument constructor, generous enough for pushes. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient http;
   private final URI baseUri;
   private final RegistryCredentials credentials;
+  private final Duration requestTimeout;
   private volatile String authorization;
 
   /** {@code credentials} null: anonymous. */
   public RegistryClient(URI baseUri, SSLContext sslContext, RegistryCredentials credentials) {
+    this(baseUri, sslContext, credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /**
+   * {@code credentials} null: anonymous. {@code connectTimeout} bounds the TCP/TLS connect,
+   * {@code requestTimeout} each request until its response headers (token requests included).
+   */
+  public RegistryClient(URI baseUri, SSLContext sslContext, RegistryCredentials credentials,
+      Duration connectTimeout, Duration requestTimeout) {
     this.baseUri = baseUri;
     this.credentials = credentials;
+    this.requestTimeout = requestTimeout;
     this.http = HttpClient.newBuilder()
         .sslContext(sslContext)
-        .connectTimeout(Duration.ofSeconds(5))
+        .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
+  }
+
+  /**
+   * A client that sends {@code Authorization: Bearer TOKEN} up front: a docker config entry's
+   * {@code registrytoken}. A challenge the registry still answers is met as an anonymous client.
+   */
+  public static RegistryClient withRegistryToken(URI baseUri, SSLContext sslContext, String token,
+      Duration connectTimeout, Duration requestTimeout) {
+    RegistryClient client = new RegistryClient(baseUri, sslContext, null, connectTimeout, requestTimeout);
+    client.authorization = "Bearer " + token;
+    return client;
   }
 
   public static RegistryClient anonymous(URI baseUri, SSLContext sslContext) {
@@ -66,7 +90,7 @@ public final class RegistryClient {
 
   /** A request builder for an absolute URI the registry handed out, such as an upload Location. */
   public HttpRequest.Builder request(URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+    return HttpRequest.newBuilder(uri).timeout(requestTimeout);
   }
 
   /** {@code HEAD /v2/REPOSITORY/manifests/REFERENCE} with every manifest type accepted, answering challenges. */
@@ -75,6 +99,21 @@ public final class RegistryClient {
         .header("Accept", MANIFEST_ACCEPT)
         .method("HEAD", HttpRequest.BodyPublishers.noBody())
         .build());
+  }
+
+  /**
+   * A manifest HEAD whose every failure is classified ({@link ManifestCheck.Result}) instead of
+   * thrown: an unreachable registry or token realm is {@code UNREACHABLE}, never confused with a
+   * refusal. Interruption still throws.
+   */
+  public ManifestCheck checkManifest(String repository, String reference) {
+    try {
+      return ManifestCheck.of(headManifest(repository, reference));
+    } catch (TokenRefusedException e) {
+      return ManifestCheck.tokenRefused(e.status(), e.getMessage());
+    } catch (UncheckedIOException e) {
+      return ManifestCheck.unreachable(e.getMessage());
+    }
   }
 
   /** Sends {@code request}; on a 401 whose challenge this client can answer, sends it once more with the answer. */
@@ -126,17 +165,18 @@ public final class RegistryClient {
     HttpResponse<byte[]> response = sendAsIs(request.build());
     String who = credentials == null ? "anonymous" : credentials.username();
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("token endpoint " + realm + " answered HTTP " + response.statusCode() + " for " + who);
+      throw new TokenRefusedException(response.statusCode(),
+          "token endpoint " + realm + " answered HTTP " + response.statusCode() + " for " + who);
     }
     try {
       JsonNode body = JSON.readTree(response.body());
       String token = body.path("token").asText(body.path("access_token").asText(""));
       if (token.isEmpty()) {
-        throw new IllegalStateException("token endpoint " + realm + " sent no token for " + who);
+        throw new TokenRefusedException(response.statusCode(), "token endpoint " + realm + " sent no token for " + who);
       }
       return token;
     } catch (IOException e) {
-      throw new IllegalStateException("token endpoint " + realm + " sent no JSON for " + who, e);
+      throw new TokenRefusedException(response.statusCode(), "token endpoint " + realm + " sent no JSON for " + who);
     }
   }
 

@@ -1,0 +1,212 @@
+package io.pullproof.agent;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pullproof.agent.api.AgentRoutes;
+import io.pullproof.agent.enforce.Enforcer;
+import io.pullproof.agent.enforce.PullReporter;
+import io.pullproof.agent.enforce.RegistryTrust;
+import io.pullproof.agent.enforce.RegistryVerifier;
+import io.pullproof.agent.publish.AgentEvents;
+import io.pullproof.agent.publish.AgentPublisher;
+import io.pullproof.agent.publish.CredentialIdentities;
+import io.pullproof.agent.state.NodeStateStore;
+import io.pullproof.agent.verdict.AllowCache;
+import io.pullproof.agent.verdict.VerdictClient;
+import io.pullproof.agent.verdict.VerdictReader;
+import io.pullproof.credentials.CredentialHasher;
+import io.pullproof.credentials.CredentialSource;
+import io.pullproof.credentials.DockerConfig;
+import io.pullproof.kafka.EventPublisher;
+import io.pullproof.kafka.TopicLayout;
+import io.pullproof.kit.config.ConfigSource;
+import io.pullproof.kit.config.InvalidConfigException;
+import io.pullproof.kit.http.HealthCheck;
+import io.pullproof.kit.http.HealthServer;
+import io.pullproof.kit.lifecycle.ShutdownSequence;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent's composition root (STYLE.md §2): reads {@link AgentConfig}, logs it with secrets
+ * masked, builds every object with {@code new}, starts them in dependency order and registers each
+ * with one {@link ShutdownSequence} that stops them in reverse.
+ */
+public final class AgentMain {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
+  private AgentMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
+  }
+
+  /** Runs until SIGTERM/SIGINT. Exit code 2 for bad configuration (named on stderr), 1 for a failed start. */
+  public static int run(Path configFile, Map<String, String> env) {
+    AgentConfig config;
+    try {
+      ConfigSource source = ConfigSource.fromFileAndEnv(configFile, env);
+      LOG.info(source.describe(AgentConfig.KEYS));
+      config = AgentConfig.from(source);
+    } catch (InvalidConfigException e) {
+      System.err.println("pullproof agent: " + e.getMessage());
+      return 2;
+    }
+    Running agent;
+    try {
+      agent = start(config);
+    } catch (InvalidConfigException e) {
+      System.err.println("pullproof agent: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      LOG.error("node agent failed to start", e);
+      return 1;
+    }
+    agent.shutdown.onJvmExit();
+    agent.awaitStop();
+    return 0;
+  }
+
+  /** A started agent; {@link #close()} stops it. */
+  public static final class Running implements AutoCloseable {
+    private final ShutdownSequence shutdown;
+    private final CountDownLatch stopped;
+    private final int apiPort;
+    private final int healthPort;
+    private final int replySlice;
+
+    Running(ShutdownSequence shutdown, CountDownLatch stopped, int apiPort, int healthPort, int replySlice) {
+      this.shutdown = shutdown;
+      this.stopped = stopped;
+      this.apiPort = apiPort;
+      this.healthPort = healthPort;
+      this.replySlice = replySlice;
+    }
+
+    public int apiPort() {
+      return apiPort;
+    }
+
+    public int healthPort() {
+      return healthPort;
+    }
+
+    /** The verdict partition this agent reads. */
+    public int replySlice() {
+      return replySlice;
+    }
+
+    void awaitStop() {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      shutdown.close();
+    }
+  }
+
+  public static Running start(AgentConfig config) {
+    LOG.info("starting node agent for {}/{}: {}", config.cluster(), config.node(), config);
+    ShutdownSequence shutdown = new ShutdownSequence();
+    CountDownLatch stopped = new CountDownLatch(1);
+    shutdown.started("stop signal", stopped::countDown);
+    try {
+      return build(config, shutdown, stopped);
+    } catch (RuntimeException e) {
+      shutdown.close();
+      throw e;
+    }
+  }
+
+  private static Running build(AgentConfig config, ShutdownSequence shutdown, CountDownLatch stopped) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AgentMetrics metrics = new AgentMetrics(registry);
+    Clock clock = Clock.systemUTC();
+    List<CredentialSource> nodeCredentials = nodeCredentials(config.nodeDockerConfig());
+
+    NodeStateStore state = shutdown.started("node state", NodeStateStore.open(config.stateDir()));
+    AgentPublisher publisher = shutdown.started("event publisher", new AgentPublisher(
+        new EventPublisher<>(new KafkaProducer<String, SpecificRecord>(config.kafka().producerProperties())),
+        config.topics(), state, metrics));
+    publisher.republishOutbox();
+
+    Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumerProperties("pullproof-agent"));
+    int replySlice;
+    TopicPartition slice;
+    try {
+      List<PartitionInfo> verdictPartitions = consumer.partitionsFor(config.topics().verdicts(), METADATA_TIMEOUT);
+      if (verdictPartitions == null || verdictPartitions.isEmpty()) {
+        throw new IllegalStateException("topic " + config.topics().verdicts() + " does not exist");
+      }
+      // Only the verdict partition count matters for the slice; the other layout values are unused here.
+      replySlice = new TopicLayout(1, verdictPartitions.size(), (short) 1, -1).replySlice(config.cluster(), config.node());
+      slice = new TopicPartition(config.topics().verdicts(), replySlice);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    VerdictClient verdicts = new VerdictClient(config.verdictTimeout());
+    AllowCache cache = new AllowCache(config.allowCacheTtl(), config.allowCacheMaxEntries(), System::nanoTime);
+    metrics.cacheSize(cache::size);
+    VerdictReader reader = shutdown.started("verdict reader", new VerdictReader(consumer,
+        config.kafka().avroValueDeserializer(), slice, config.topics().revocations(), config.cluster(), config.node(),
+        verdicts, cache, metrics).start(METADATA_TIMEOUT));
+
+    AgentEvents events = new AgentEvents(config.cluster(), config.node(), clock);
+    CredentialIdentities identities = new CredentialIdentities(new CredentialHasher(config.fleetKey()));
+    RegistryVerifier verifier = new RegistryVerifier(RegistryTrust.sslContext(config.registryCaFile()),
+        config.registryConnectTimeout(), config.registryRequestTimeout(), metrics);
+    Enforcer enforcer = new Enforcer(events, identities, publisher, verdicts, cache, verifier, state, metrics,
+        nodeCredentials, replySlice, clock);
+    PullReporter pulls = new PullReporter(events, identities, publisher, nodeCredentials, metrics);
+
+    Vertx vertx = Vertx.vertx();
+    shutdown.started("vertx", () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    AgentRoutes api = shutdown.started("local API", AgentRoutes.start(vertx, config.apiHost(), config.apiPort(),
+        config.enforceThreads(), enforcer, pulls));
+    HealthServer health = shutdown.started("health server", HealthServer.start(vertx, config.healthHost(),
+        config.healthPort(), registry, List.of(HealthCheck.of("verdict-reader", reader::problem),
+            HealthCheck.of("node-state", () -> Files.isWritable(config.stateDir()) ? Optional.empty()
+                : Optional.of(config.stateDir() + " is not writable")))));
+    LOG.info("node agent {}/{} ready: local API on {}:{}, health on {}:{}, reply slice {}", config.cluster(),
+        config.node(), config.apiHost(), api.port(), config.healthHost(), health.port(), replySlice);
+    return new Running(shutdown, stopped, api.port(), health.port(), replySlice);
+  }
+
+  private static List<CredentialSource> nodeCredentials(Path file) {
+    if (file == null) {
+      return List.of();
+    }
+    try {
+      return List.of(new CredentialSource.NodeCredentials(file.toString(), DockerConfig.parse(Files.readAllBytes(file))));
+    } catch (IOException e) {
+      throw new InvalidConfigException(AgentConfig.NODE_DOCKER_CONFIG.name() + "='" + file + "': cannot be read: "
+          + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(AgentConfig.NODE_DOCKER_CONFIG.name() + "='" + file + "': " + e.getMessage());
+    }
+  }
+}
