@@ -1,0 +1,91 @@
+package io.pullproof.decision;
+
+import java.util.Arrays;
+
+/**
+ * Numbers distinct values so that grants can refer to a shared instance by {@code int}: a
+ * credential hash or a secret's coordinates is stored once however many grants it proved.
+ *
+ * <p>Open addressing over a {@code long[]} of (hash code, id) pairs: a lookup reads one slot,
+ * compares hash codes there and dereferences only a candidate with an equal hash code, where a
+ * {@code HashMap<T, Integer>} would also chase a node and a boxed id. About 20 bytes an entry
+ * besides the value itself.
+ */
+final class Interner<T> {
+  private long[] slots = new long[32];
+  private Object[] values = new Object[16];
+  private int size;
+  /**
+   * The value last found and its id: a decision asks for the same name instance twice (node pulls,
+   * then grants), and an identity check is cheaper than a second probe.
+   */
+  private Object lastFound;
+  private int lastFoundId;
+
+  /** The id of {@code value}, or -1 when it was never interned. */
+  int idOf(T value) {
+    if (value == lastFound) {
+      return lastFoundId;
+    }
+    int hash = value.hashCode();
+    int mask = slots.length - 1;
+    for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+      long slot = slots[i];
+      if (slot == 0) {
+        return -1;
+      }
+      int id = (int) slot - 1;
+      if ((int) (slot >>> 32) == hash && values[id].equals(value)) {
+        lastFound = value;
+        lastFoundId = id;
+        return id;
+      }
+    }
+  }
+
+  /** The id of {@code value}, numbering it if it is new. */
+  int intern(T value) {
+    int id = idOf(value);
+    if (id >= 0) {
+      return id;
+    }
+    if (size == values.length) {
+      values = Arrays.copyOf(values, size * 2);
+    }
+    id = size++;
+    values[id] = value;
+    if (size * 2 > slots.length) {
+      rehash(slots.length * 2);
+    } else {
+      insert(slots, value.hashCode(), id);
+    }
+    return id;
+  }
+
+  @SuppressWarnings("unchecked")
+  T get(int id) {
+    return (T) values[id];
+  }
+
+  private void rehash(int capacity) {
+    long[] larger = new long[capacity];
+    for (int id = 0; id < size; id++) {
+      insert(larger, values[id].hashCode(), id);
+    }
+    slots = larger;
+  }
+
+  private static void insert(long[] table, int hash, int id) {
+    int mask = table.length - 1;
+    int i = spread(hash) & mask;
+    while (table[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    table[i] = (long) hash << 32 | (id + 1L);
+  }
+
+  private static int spread(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+}
