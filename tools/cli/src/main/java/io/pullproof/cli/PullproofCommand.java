@@ -17,9 +17,14 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.pullproof.cli.decide.DecideCommand.class,
         io.pullproof.cli.ref.RefCommand.class,
         io.pullproof.cli.creds.CredsCommand.class,
         io.pullproof.cli.stack.StackCommand.class,
+        io.pullproof.cli.ledger.LedgerCommand.class,
+        io.pullproof.cli.decision.DecisionCommand.class,
+        io.pullproof.cli.bench.BenchCommand.class,
+        io.pullproof.cli.agent.AgentCommand.class,
     })
 public final class PullproofCommand implements Runnable {
 

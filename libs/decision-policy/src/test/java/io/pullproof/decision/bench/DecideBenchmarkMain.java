@@ -20,13 +20,15 @@ public final class DecideBenchmarkMain {
   public static void main(String[] args) throws Exception {
     Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
     double baseline = Double.NaN;
+    String keys = "?";
     for (RunResult result : results) {
       if (result.getParams().getBenchmark().endsWith("baselineHashMapGet")) {
         baseline = result.getPrimaryResult().getScore();
+        keys = result.getParams().getParam("grants");
       }
     }
     System.out.println();
-    System.out.println("Ratios to the raw baseline (HashMap<String,Integer>.get, fresh key, 1M keys, same run):");
+    System.out.println("Ratios to the raw baseline (HashMap<String,Integer>.get, fresh key, " + keys + " keys, same run):");
     Map<String, Double> build = new HashMap<>();
     for (RunResult result : results) {
       if (result.getParams().getBenchmark().endsWith("buildRequest")) {

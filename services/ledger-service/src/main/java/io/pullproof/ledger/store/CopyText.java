@@ -54,6 +54,10 @@ final class CopyText {
   }
 
   private static void escape(StringBuilder out, String text) {
+    if (!needsEscape(text)) {
+      out.append(text);
+      return;
+    }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
@@ -64,5 +68,16 @@ final class CopyText {
         default -> out.append(c);
       }
     }
+  }
+
+  /** Most values (ids, names, digests) have nothing to escape: appended whole, not char by char. */
+  private static boolean needsEscape(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -31,38 +31,54 @@ final class LedgerSql {
         + " ON CONFLICT (event_id) DO NOTHING";
   }
 
-  // ---- grants: one multi-row upsert per batch (rows merged by grant id first)
+  // ---- grants and node pulls: merged per key in memory (LedgerWrites, so each key is written at
+  // most once per batch), then one multi-row upsert per table. A refresh changes no indexed column,
+  // so it is a HOT update (V003); a row the upsert would leave as it is is not written at all.
 
   /**
    * first_verified_at, cluster and node keep their first value (the API pages on first_verified_at);
    * the newest verification supplies the credential's coordinates (a rotated secret's new hash) and
-   * lifts a revocation older than itself: the credential proved access again after it.
+   * lifts a revocation older than itself: the credential proved access again after it. The
+   * {@code WHERE} leaves out what would change nothing (a re-delivery, an older sighting).
    */
   static final String UPSERT_GRANTS = """
-      INSERT INTO grants (grant_id, image_ref, name, kind, credential_hash, secret_namespace, secret_name, secret_uid,
-                          service_account_namespace, service_account_name, service_account_uid, cluster, node,
-                          first_verified_at, last_verified_at, last_event_id)
+      INSERT INTO grants AS g (grant_id, image_ref, name, kind, credential_hash, secret_namespace, secret_name, secret_uid,
+                               service_account_namespace, service_account_name, service_account_uid, cluster, node,
+                               first_verified_at, last_verified_at, last_event_id)
       SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[])
       ON CONFLICT (grant_id) DO UPDATE SET
-        credential_hash = CASE WHEN newer THEN EXCLUDED.credential_hash ELSE grants.credential_hash END,
-        secret_namespace = CASE WHEN newer THEN EXCLUDED.secret_namespace ELSE grants.secret_namespace END,
-        secret_name = CASE WHEN newer THEN EXCLUDED.secret_name ELSE grants.secret_name END,
-        service_account_namespace = CASE WHEN newer THEN EXCLUDED.service_account_namespace ELSE grants.service_account_namespace END,
-        service_account_name = CASE WHEN newer THEN EXCLUDED.service_account_name ELSE grants.service_account_name END,
-        last_event_id = CASE WHEN newer THEN EXCLUDED.last_event_id ELSE grants.last_event_id END,
-        last_verified_at = GREATEST(grants.last_verified_at, EXCLUDED.last_verified_at),
-        revocation_id = CASE WHEN EXCLUDED.last_verified_at > grants.revoked_at THEN NULL ELSE grants.revocation_id END,
-        revoked_at = CASE WHEN EXCLUDED.last_verified_at > grants.revoked_at THEN NULL ELSE grants.revoked_at END
-      """.replace("newer", "EXCLUDED.last_verified_at >= grants.last_verified_at");
+        credential_hash = CASE WHEN newer THEN EXCLUDED.credential_hash ELSE g.credential_hash END,
+        secret_namespace = CASE WHEN newer THEN EXCLUDED.secret_namespace ELSE g.secret_namespace END,
+        secret_name = CASE WHEN newer THEN EXCLUDED.secret_name ELSE g.secret_name END,
+        service_account_namespace = CASE WHEN newer THEN EXCLUDED.service_account_namespace ELSE g.service_account_namespace END,
+        service_account_name = CASE WHEN newer THEN EXCLUDED.service_account_name ELSE g.service_account_name END,
+        last_event_id = CASE WHEN newer THEN EXCLUDED.last_event_id ELSE g.last_event_id END,
+        last_verified_at = GREATEST(g.last_verified_at, EXCLUDED.last_verified_at),
+        revocation_id = CASE WHEN EXCLUDED.last_verified_at > g.revoked_at THEN NULL ELSE g.revocation_id END,
+        revoked_at = CASE WHEN EXCLUDED.last_verified_at > g.revoked_at THEN NULL ELSE g.revoked_at END
+      WHERE EXCLUDED.last_verified_at > g.last_verified_at
+         OR EXCLUDED.last_verified_at > g.revoked_at
+         OR (EXCLUDED.last_verified_at = g.last_verified_at
+             AND (EXCLUDED.credential_hash, EXCLUDED.secret_namespace, EXCLUDED.secret_name, EXCLUDED.service_account_namespace,
+                  EXCLUDED.service_account_name, EXCLUDED.last_event_id)
+                 IS DISTINCT FROM (g.credential_hash, g.secret_namespace, g.secret_name,
+                  g.service_account_namespace, g.service_account_name, g.last_event_id))
+      """.replace("newer", "EXCLUDED.last_verified_at >= g.last_verified_at");
 
+  /** Widens [first_pulled_at, last_pulled_at]; a row whose window already covers the batch's is not written. */
   static final String UPSERT_NODE_PULLS = """
-      INSERT INTO node_pulls (cluster, node, name, image_ref, first_pulled_at, last_pulled_at)
+      INSERT INTO node_pulls AS n (cluster, node, name, image_ref, first_pulled_at, last_pulled_at)
       SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
       ON CONFLICT (cluster, node, name, image_ref) DO UPDATE SET
-        first_pulled_at = LEAST(node_pulls.first_pulled_at, EXCLUDED.first_pulled_at),
-        last_pulled_at = GREATEST(node_pulls.last_pulled_at, EXCLUDED.last_pulled_at)
+        first_pulled_at = LEAST(n.first_pulled_at, EXCLUDED.first_pulled_at),
+        last_pulled_at = GREATEST(n.last_pulled_at, EXCLUDED.last_pulled_at)
+      WHERE EXCLUDED.first_pulled_at < n.first_pulled_at OR EXCLUDED.last_pulled_at > n.last_pulled_at
       """;
+
+  static String truncateStage(String table) {
+    return "TRUNCATE stage_" + table;
+  }
 
   // ---- revocations
 

@@ -4,8 +4,9 @@ import io.pullproof.jdbc.Database;
 import io.pullproof.jdbc.SqlFailures;
 import io.pullproof.ledger.model.GrantRecord;
 import io.pullproof.ledger.model.RevocationRecord;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -93,13 +94,14 @@ public final class LedgerStore {
     copy(connection, LedgerSql.copyInto("stage_" + table, columns), text);
     try (var statement = connection.createStatement()) {
       statement.executeUpdate(LedgerSql.insertNewFromStage(table, columns));
-      statement.executeUpdate("TRUNCATE stage_" + table);
+      statement.executeUpdate(LedgerSql.truncateStage(table));
     }
   }
 
   private static void copy(Connection connection, String sql, String text) throws SQLException {
     try {
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+      connection.unwrap(PGConnection.class).getCopyAPI()
+          .copyIn(sql, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new SQLException("COPY failed reading its own buffer: " + e.getMessage(), "58030", e);
     }

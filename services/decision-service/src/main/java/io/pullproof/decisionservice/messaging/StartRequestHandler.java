@@ -1,0 +1,142 @@
+package io.pullproof.decisionservice.messaging;
+
+import io.pullproof.decision.DecisionState;
+import io.pullproof.decision.GrantId;
+import io.pullproof.decision.Outcome;
+import io.pullproof.decision.StartRequest;
+import io.pullproof.decision.VerdictPolicy;
+import io.pullproof.decisionservice.DecisionMetrics;
+import io.pullproof.decisionservice.policy.FleetPolicy;
+import io.pullproof.decisionservice.state.FleetState;
+import io.pullproof.decisionservice.state.LogEventMapper;
+import io.pullproof.events.ContainerStartRequested;
+import io.pullproof.events.StartVerdictIssued;
+import io.pullproof.events.Verdict;
+import io.pullproof.events.VerdictReason;
+import io.pullproof.kafka.BatchHandler;
+import io.pullproof.kafka.BatchResult;
+import io.pullproof.kafka.ClassifiedException;
+import io.pullproof.kafka.ConsumedBatch;
+import io.pullproof.kafka.ConsumedRecord;
+import io.pullproof.kafka.DeadLetterReason;
+import io.pullproof.kafka.FailureClass;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers each start request of a batch with exactly one verdict, on the reply slice the agent
+ * named, correlated by {@code requestId}. All requests of a batch are decided under one
+ * acquisition of the state lock (no I/O inside); the verdicts are then sent, and the batch is
+ * done (its offsets committed) only when the broker acknowledged every verdict, so a crash
+ * re-decides rather than leaves a request unanswered.
+ *
+ * <p>The verdict's event id is derived from the request id: a request decided twice (a crash
+ * between publishing and committing) yields verdicts the agent and the ledger recognise as one.
+ */
+public final class StartRequestHandler implements BatchHandler<ContainerStartRequested> {
+  private final FleetState state;
+  private final FleetPolicy policy;
+  private final VerdictPublisher publisher;
+  private final boolean dryRun;
+  private final String instanceId;
+  private final Clock clock;
+  private final DecisionMetrics metrics;
+
+  public StartRequestHandler(FleetState state, FleetPolicy policy, VerdictPublisher publisher, boolean dryRun,
+      String instanceId, Clock clock, DecisionMetrics metrics) {
+    this.state = state;
+    this.policy = policy;
+    this.publisher = publisher;
+    this.dryRun = dryRun;
+    this.instanceId = instanceId;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  private record Answer(int slice, String nodeKey, StartVerdictIssued verdict) {}
+
+  @Override
+  public CompletionStage<BatchResult> handle(ConsumedBatch<ContainerStartRequested> batch) {
+    long start = System.nanoTime();
+    Instant now = clock.instant();
+    List<BatchResult.Rejection> rejected = new ArrayList<>();
+    List<Answer> answers;
+    try {
+      answers = state.read(reader -> decideAll(reader, batch.records(), now, rejected));
+    } catch (ClassifiedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<?>[] acks = new CompletableFuture<?>[answers.size()];
+    for (int i = 0; i < acks.length; i++) {
+      Answer answer = answers.get(i);
+      acks[i] = publisher.publish(answer.slice(), answer.nodeKey(), answer.verdict());
+    }
+    return CompletableFuture.allOf(acks).thenApply(done -> {
+      metrics.batch(batch.records().size(), System.nanoTime() - start);
+      rejected.forEach(r -> metrics.rejected());
+      return rejected.isEmpty() ? BatchResult.allHandled() : BatchResult.rejecting(rejected);
+    });
+  }
+
+  private List<Answer> decideAll(FleetState.Reader reader, List<ConsumedRecord<ContainerStartRequested>> records,
+      Instant now, List<BatchResult.Rejection> rejected) {
+    List<Answer> answers = new ArrayList<>(records.size());
+    for (ConsumedRecord<ContainerStartRequested> record : records) {
+      ContainerStartRequested request = record.value();
+      int slice = request.getReplySlice();
+      if (slice < 0 || slice >= publisher.slices()) {
+        rejected.add(new BatchResult.Rejection(record, DeadLetterReason.INVALID_FIELD,
+            "replySlice=" + slice + ": must be 0.." + (publisher.slices() - 1) + " (partitions of the verdicts topic)"));
+        continue;
+      }
+      StartRequest startRequest;
+      try {
+        startRequest = RequestMapper.toStartRequest(request, now);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        rejected.add(new BatchResult.Rejection(record, DeadLetterReason.INVALID_FIELD, String.valueOf(e.getMessage())));
+        continue;
+      }
+      DecisionState decisionState = reader.forRequest(record.partition(), request.getIntentPending());
+      if (decisionState == null) {
+        // The assignment hook loads a partition before its first record; answering without its
+        // grants would turn every grant into a wrong REPULL, so retry the batch instead.
+        throw new ClassifiedException(FailureClass.TRANSIENT,
+            "start-requests partition " + record.partition() + " is not loaded");
+      }
+      VerdictPolicy clusterPolicy = policy.forCluster(request.getNode().getCluster());
+      io.pullproof.decision.Verdict verdict = clusterPolicy.decide(decisionState, startRequest);
+      if (verdict.update() != null) {
+        reader.recordDerivedGrant(record.partition(), verdict.update().grant());
+      }
+      metrics.verdict(verdict.reason());
+      answers.add(new Answer(slice, startRequest.node(), verdictEvent(request, verdict, clusterPolicy, now)));
+    }
+    return answers;
+  }
+
+  private StartVerdictIssued verdictEvent(ContainerStartRequested request, io.pullproof.decision.Verdict verdict,
+      VerdictPolicy clusterPolicy, Instant now) {
+    return StartVerdictIssued.newBuilder()
+        .setEventId(UUID.nameUUIDFromBytes(("verdict:" + request.getEventId()).getBytes(StandardCharsets.UTF_8)).toString())
+        .setRequestId(request.getEventId())
+        .setOccurredAt(now)
+        .setNode(request.getNode())
+        .setPod(request.getPod())
+        .setContainer(request.getContainer())
+        .setName(request.getName())
+        .setImageRef(request.getImageRef())
+        .setVerdict(verdict.outcome() == Outcome.ALLOW ? Verdict.ALLOW : Verdict.REPULL)
+        .setReason(VerdictReason.valueOf(verdict.reason().name()))
+        .setGrantId(verdict.grant() == null ? null : GrantId.of(verdict.grant()))
+        .setDryRun(dryRun)
+        .setPolicy(clusterPolicy.policy().forNamespace(request.getPod().getNamespace()).verificationPolicy().configName())
+        .setDecidedBy(instanceId)
+        .build();
+  }
+}

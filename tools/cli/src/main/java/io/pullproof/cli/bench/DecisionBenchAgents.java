@@ -1,0 +1,192 @@
+package io.pullproof.cli.bench;
+
+import io.pullproof.events.ContainerStartRequested;
+import io.pullproof.events.StartVerdictIssued;
+import io.pullproof.kafka.KafkaClientConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The node agents of the decision benchmark: one producer publishing requests open-loop (each
+ * request's latency counts from when it was due, not when it was sent, so a stalled sender cannot
+ * hide queueing), and one reader per reply topic matching answers to requests by id. The same
+ * code drives the decision service and the raw echo, so the two round trips differ only in what
+ * sits between the topics.
+ */
+final class DecisionBenchAgents implements AutoCloseable {
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final List<Reader> readers = new ArrayList<>();
+  /** requestId → when it was due (nanoTime), for requests whose latency is measured. */
+  private final Map<String, Long> due = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
+  private volatile long[] latencies = new long[0];
+  private volatile int recorded;
+
+  /** An answer as an agent sees it: when it arrived and, for verdicts, the verdict. */
+  record Answer(long receivedNanos, StartVerdictIssued verdict) {}
+
+  DecisionBenchAgents(KafkaClientConfig kafka) {
+    Map<String, Object> properties = new HashMap<>(kafka.producerProperties());
+    properties.put("linger.ms", "0");
+    producer = new KafkaProducer<>(properties);
+  }
+
+  /** Starts reading every partition of {@code topic} from its end; answers are decoded as Avro. */
+  void read(KafkaClientConfig kafka, String topic) {
+    Reader reader = new Reader(kafka, topic);
+    readers.add(reader);
+    reader.thread.start();
+  }
+
+  void send(String topic, String key, SpecificRecord event) {
+    producer.send(new ProducerRecord<>(topic, key, event));
+  }
+
+  /** Sends a request and waits for its answer. */
+  Answer ask(String topic, ContainerStartRequested request, Duration timeout) throws Exception {
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    waiting.put(request.getEventId(), answer);
+    try {
+      send(topic, request.getImageRef(), request);
+      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      waiting.remove(request.getEventId());
+    }
+  }
+
+  /** Result of one open-loop run: p50/p99 of the measured requests and how many never came back. */
+  record Run(int rate, double seconds, int measured, int lost, double p50Ms, double p99Ms, double maxMs) {}
+
+  /**
+   * Offers {@code rate} requests a second for {@code warmup + measure} seconds; only requests due
+   * after the warm-up count. Waits up to 15 s for the last answers.
+   */
+  Run openLoop(String topic, int rate, int warmupSeconds, int measureSeconds, IntFunction<ContainerStartRequested> request)
+      throws InterruptedException {
+    int total = rate * (warmupSeconds + measureSeconds);
+    int firstMeasured = rate * warmupSeconds;
+    int measured = total - firstMeasured;
+    latencies = new long[measured];
+    recorded = 0;
+    due.clear();
+    long intervalNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime() + 10_000_000L;
+    for (int i = 0; i < total; i++) {
+      long dueAt = start + i * intervalNanos;
+      long wait;
+      while ((wait = dueAt - System.nanoTime()) > 0) {
+        if (wait > 200_000) {
+          LockSupport.parkNanos(wait - 100_000);
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      ContainerStartRequested next = request.apply(i);
+      if (i >= firstMeasured) {
+        due.put(next.getEventId(), dueAt);
+      }
+      producer.send(new ProducerRecord<>(topic, next.getImageRef(), next));
+    }
+    long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (recorded < measured && System.nanoTime() < drainDeadline) {
+      Thread.sleep(10);
+    }
+    long[] sorted;
+    synchronized (this) {
+      sorted = Arrays.copyOf(latencies, recorded);
+    }
+    Arrays.sort(sorted);
+    return new Run(rate, measureSeconds, measured, measured - sorted.length, percentileMs(sorted, 0.50),
+        percentileMs(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+  }
+
+  static double percentileMs(long[] sortedNanos, double quantile) {
+    if (sortedNanos.length == 0) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(quantile * sortedNanos.length) - 1;
+    return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
+  }
+
+  private void answered(String requestId, long receivedNanos, StartVerdictIssued verdict) {
+    Long dueAt = due.remove(requestId);
+    if (dueAt != null) {
+      synchronized (this) {
+        if (recorded < latencies.length) {
+          latencies[recorded++] = receivedNanos - dueAt;
+        }
+      }
+    }
+    CompletableFuture<Answer> waiter = waiting.get(requestId);
+    if (waiter != null) {
+      waiter.complete(new Answer(receivedNanos, verdict));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Reader reader : readers) {
+      reader.closing = true;
+      reader.consumer.wakeup();
+      reader.thread.join(10_000);
+    }
+    producer.close();
+  }
+
+  /** Reads one reply topic (verdicts, or the echo's output) on its own thread. */
+  private final class Reader {
+    final KafkaConsumer<byte[], byte[]> consumer;
+    final Deserializer<Object> deserializer;
+    final Thread thread;
+    volatile boolean closing;
+
+    Reader(KafkaClientConfig kafka, String topic) {
+      consumer = new KafkaConsumer<>(kafka.consumerProperties("bench-agents"));
+      deserializer = kafka.avroValueDeserializer();
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      thread = new Thread(this::run, "bench-agent-reader-" + topic);
+    }
+
+    private void run() {
+      try {
+        while (!closing) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            long now = System.nanoTime();
+            Object value = deserializer.deserialize(record.topic(), record.headers(), record.value());
+            if (value instanceof StartVerdictIssued verdict) {
+              answered(verdict.getRequestId(), now, verdict);
+            } else if (value instanceof ContainerStartRequested echoed) {
+              answered(echoed.getEventId(), now, null);
+            }
+          }
+        }
+      } catch (WakeupException e) {
+        // closing
+      } finally {
+        consumer.close();
+        deserializer.close();
+      }
+    }
+  }
+}

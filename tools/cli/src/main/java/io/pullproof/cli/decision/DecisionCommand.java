@@ -1,0 +1,34 @@
+package io.pullproof.cli.decision;
+
+import io.pullproof.cli.BadInputException;
+import io.pullproof.cli.PullproofCommand;
+import io.pullproof.decisionservice.DecisionMain;
+import io.pullproof.kit.config.InvalidConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pullproof decision --config FILE}: runs the decision service until SIGTERM / Ctrl-C. */
+@Command(name = "decision", mixinStandardHelpOptions = true,
+    description = {"Run the decision service: answer node agents' start requests with ALLOW or REPULL verdicts.",
+        "Settings (PULLPROOF_* keys, see services/decision-service/README.md) come from the properties file,",
+        "overridden by environment variables of the same name. A bad setting or policy file exits 2 naming it."})
+public final class DecisionCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with PULLPROOF_* settings (optional).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (config != null && !Files.isReadable(config)) {
+      throw new BadInputException("--config " + config + ": no such readable file");
+    }
+    try {
+      DecisionMain.run(config);
+    } catch (InvalidConfigException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    return PullproofCommand.EXIT_OK;
+  }
+}

@@ -1,0 +1,34 @@
+package io.pullproof.cli.ledger;
+
+import io.pullproof.cli.BadInputException;
+import io.pullproof.cli.PullproofCommand;
+import io.pullproof.kit.config.InvalidConfigException;
+import io.pullproof.ledger.LedgerMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pullproof ledger --config FILE}: runs the ledger service until SIGTERM / Ctrl-C. */
+@Command(name = "ledger", mixinStandardHelpOptions = true,
+    description = {"Run the ledger service: ingest the event topics into PostgreSQL and serve the REST ledger API.",
+        "Settings (PULLPROOF_* keys, see services/ledger-service/README.md) come from the properties file,",
+        "overridden by environment variables of the same name."})
+public final class LedgerCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with PULLPROOF_* settings (optional).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (config != null && !Files.isReadable(config)) {
+      throw new BadInputException("--config " + config + ": no such readable file");
+    }
+    try {
+      LedgerMain.run(config);
+    } catch (InvalidConfigException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    return PullproofCommand.EXIT_OK;
+  }
+}
