@@ -1,10 +1,7 @@
 package io.pullproof.cli.ledger;
 
-import io.pullproof.cli.BadInputException;
-import io.pullproof.cli.PullproofCommand;
-import io.pullproof.kit.config.InvalidConfigException;
 import io.pullproof.ledger.LedgerMain;
-import java.nio.file.Files;
+import io.pullproof.cli.ServiceRun;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,14 +18,6 @@ public final class LedgerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (config != null && !Files.isReadable(config)) {
-      throw new BadInputException("--config " + config + ": no such readable file");
-    }
-    try {
-      LedgerMain.run(config);
-    } catch (InvalidConfigException e) {
-      throw new BadInputException(e.getMessage(), e);
-    }
-    return PullproofCommand.EXIT_OK;
+    return ServiceRun.run(config, LedgerMain::run);
   }
 }
