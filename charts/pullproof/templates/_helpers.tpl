@@ -78,10 +78,35 @@ PULLPROOF_TOPIC_PREFIX: {{ .Values.kafka.topicPrefix | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* The JVM's own variable (not a Pullproof setting). */}}
+{{/* The JVM's own variable (not a Pullproof setting); (dict "root" $ "kafkaJaas" true) adds the JAAS file. */}}
 {{- define "pullproof.javaEnv" -}}
+{{- $options := .root.Values.javaOptions -}}
+{{- if and .kafkaJaas .root.Values.kafka.jaasSecret.name -}}
+{{- $options = printf "%s -Djava.security.auth.login.config=/etc/pullproof/kafka-jaas/jaas.conf" $options -}}
+{{- end -}}
 - name: JAVA_TOOL_OPTIONS
-  value: {{ .Values.javaOptions | quote }}
+  value: {{ $options | quote }}
+{{- end -}}
+
+{{/* The JAAS file of kafka.jaasSecret: volume and mount (ledger and decision only). */}}
+{{- define "pullproof.kafkaJaasMount" -}}
+{{- if .Values.kafka.jaasSecret.name }}
+- name: kafka-jaas
+  mountPath: /etc/pullproof/kafka-jaas
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "pullproof.kafkaJaasVolume" -}}
+{{- if .Values.kafka.jaasSecret.name }}
+- name: kafka-jaas
+  secret:
+    secretName: {{ .Values.kafka.jaasSecret.name }}
+    defaultMode: 0440
+    items:
+      - key: {{ .Values.kafka.jaasSecret.key }}
+        path: jaas.conf
+{{- end }}
 {{- end -}}
 
 {{- define "pullproof.podSecurityContext" -}}

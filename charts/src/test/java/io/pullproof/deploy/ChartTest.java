@@ -225,6 +225,36 @@ class ChartTest {
     });
   }
 
+  @Test
+  void saslJaasFileIsMountedWhereTheJvmLooksForIt() {
+    // sasl.jaas.config cannot pass through PULLPROOF_KAFKA_PROPERTIES (';' separates entries and
+    // must end a JAAS entry), so the chart hands the JVM a JAAS file from kafka.jaasSecret.
+    List<Manifest> manifests = rendered(Optional.of(ChartRendering.chart().resolve("examples/central-hub.yaml")));
+    List<Manifest> deployments = manifests.stream().filter(m -> m.kind().equals("Deployment")).toList();
+    assertThat(deployments).hasSize(2).allSatisfy(deployment -> {
+      JsonNode container = deployment.podSpec().path("containers").get(0);
+      String options = PodSettings.of(deployment, container, manifests).env().get("JAVA_TOOL_OPTIONS").value();
+      java.util.regex.Matcher file = java.util.regex.Pattern.compile("-Djava.security.auth.login.config=(\\S+)").matcher(options);
+      assertThat(file.find()).as(deployment.id()).isTrue();
+      String path = file.group(1);
+      JsonNode mount = null;
+      for (JsonNode m : container.path("volumeMounts")) {
+        if (path.startsWith(m.path("mountPath").asText() + "/")) {
+          mount = m;
+        }
+      }
+      assertThat(mount).as("%s mounts %s", deployment.id(), path).isNotNull();
+      String volumeName = mount.path("name").asText();
+      String relative = path.substring(mount.path("mountPath").asText().length() + 1);
+      assertThat(deployment.podSpec().path("volumes")).anySatisfy(v -> {
+        assertThat(v.path("name").asText()).isEqualTo(volumeName);
+        assertThat(v.at("/secret/secretName").asText()).isEqualTo("pullproof-kafka");
+        assertThat(v.at("/secret/items")).anyMatch(i -> i.path("key").asText().equals("jaas.conf") && i.path("path").asText().equals(relative));
+      });
+    });
+    assertThat(manifests).filteredOn(m -> m.kind().equals("DaemonSet")).isEmpty();
+  }
+
   @ParameterizedTest
   @MethodSource("valueSets")
   void leastPrivilegeNoApiAccessAndNoMountedTokens(Optional<Path> values) {
