@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -119,6 +120,17 @@ class ComposeTest {
     assertThat(flags.get("--bootstrap")).isEqualTo(ledger.get("PULLPROOF_KAFKA_BOOTSTRAP"));
     assertThat(flags.get("--schema-registry")).isEqualTo(ledger.get("PULLPROOF_SCHEMA_REGISTRY_URL"));
     assertThat(flags.get("--ledger-url")).isEqualTo("http://ledger:" + ledger.get("PULLPROOF_LEDGER_HTTP_PORT"));
+  }
+
+  @Test
+  void documentedDevelopmentTokenIsAnAdminToken() throws Exception {
+    // README and docs/deploy.md tell compose users to call the API with "dev-admin-token".
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+        .digest("dev-admin-token".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String hash = java.util.HexFormat.of().formatHex(digest);
+    assertThat(compose.environment("ledger").get("PULLPROOF_LEDGER_TOKENS").split(";"))
+        .anyMatch(entry -> entry.strip().matches("\\S+ admin " + hash));
+    assertThat(Files.readString(Repository.file("docker-compose.yml"))).contains("Bearer dev-admin-token");
   }
 
   @Test
