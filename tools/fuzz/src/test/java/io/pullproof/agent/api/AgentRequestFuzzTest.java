@@ -68,6 +68,9 @@ class AgentRequestFuzzTest {
       }
       node.elements().forEachRemaining(pending::add);
     }
+    // A value that also stands in clear elsewhere in the body (say, as a field name) is no secret of the data.
+    String clear = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    secrets.removeIf(clear::contains);
     return secrets;
   }
 }
