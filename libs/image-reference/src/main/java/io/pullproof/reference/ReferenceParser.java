@@ -252,8 +252,9 @@ final class ReferenceParser {
   }
 
   private static InvalidReferenceException invalid(Problem problem, String input, String detail) {
+    // The detail quotes parts of the input too: escaped the same way, so a message stays one line.
     return new InvalidReferenceException(problem,
-        "invalid image reference " + quote(input) + ": " + detail);
+        "invalid image reference " + quote(input) + ": " + escape(detail));
   }
 
   /**
@@ -269,10 +270,8 @@ final class ReferenceParser {
     shown.codePoints().forEach(c -> {
       if (c == '"' || c == '\\') {
         quoted.append('\\').append((char) c);
-      } else if (c < 0x20 || c == 0x7f) {
-        quoted.append(String.format(Locale.ROOT, "\\u%04x", c));
       } else {
-        quoted.appendCodePoint(c);
+        appendEscaped(quoted, c);
       }
     });
     quoted.append('"');
@@ -280,5 +279,20 @@ final class ReferenceParser {
       quoted.append("... (").append(input.length()).append(" characters)");
     }
     return quoted.toString();
+  }
+
+  /** Control characters as a backslash, "u" and four hex digits; everything else unchanged. */
+  private static String escape(String text) {
+    StringBuilder escaped = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> appendEscaped(escaped, c));
+    return escaped.toString();
+  }
+
+  private static void appendEscaped(StringBuilder out, int c) {
+    if (c < 0x20 || c == 0x7f) {
+      out.append(String.format(Locale.ROOT, "\\u%04x", c));
+    } else {
+      out.appendCodePoint(c);
+    }
   }
 }

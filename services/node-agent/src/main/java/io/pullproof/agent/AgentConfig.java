@@ -1,5 +1,6 @@
 package io.pullproof.agent;
 
+import io.pullproof.agent.api.ApiTls;
 import io.pullproof.credentials.FleetKey;
 import io.pullproof.kafka.KafkaClientConfig;
 import io.pullproof.kafka.TopicNames;
@@ -40,6 +41,7 @@ import java.util.function.Function;
  * @param registryRequestTimeout per-request timeout of a registry verification
  * @param nodeDockerConfig the node-wide docker config.json, or null when the node has none
  * @param enforceThreads worker threads serving start requests (each may wait for a verdict)
+ * @param apiTls certificate and key of the local API, or null for plain HTTP on loopback
  */
 public record AgentConfig(
     String cluster,
@@ -59,7 +61,8 @@ public record AgentConfig(
     Duration registryConnectTimeout,
     Duration registryRequestTimeout,
     Path nodeDockerConfig,
-    int enforceThreads) {
+    int enforceThreads,
+    ApiTls apiTls) {
 
   private static final Function<String, String> LOOPBACK = s -> {
     try {
@@ -144,6 +147,10 @@ public record AgentConfig(
       "10000", ConfigKey.intRange(1, 10_000_000), "Bound of the ALLOW cache");
   public static final ConfigKey<String> KAFKA_CLIENT_ID = ConfigKey.optional("PULLPROOF_KAFKA_CLIENT_ID", "pullproof-agent",
       ConfigKey.NON_EMPTY, "Kafka client.id prefix");
+  public static final ConfigKey<Path> API_TLS_CERT_FILE = ConfigKey.optional("PULLPROOF_AGENT_API_TLS_CERT_FILE", "",
+      OPTIONAL_FILE, "PEM certificate chain of the local API; with the key file the API speaks only HTTPS");
+  public static final ConfigKey<Path> API_TLS_KEY_FILE = ConfigKey.optional("PULLPROOF_AGENT_API_TLS_KEY_FILE", "",
+      OPTIONAL_FILE, "PKCS#8 PEM private key of PULLPROOF_AGENT_API_TLS_CERT_FILE");
   public static final ConfigKey<Integer> ENFORCE_THREADS = ConfigKey.optional("PULLPROOF_AGENT_ENFORCE_THREADS", "16",
       ConfigKey.intRange(1, 512), "Worker threads for start requests (each may wait up to the verdict timeout)");
 
@@ -152,7 +159,8 @@ public record AgentConfig(
       CLUSTER, NODE, KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL, FLEET_KEY_ID, FLEET_KEY_FILE, FLEET_KEY, STATE_DIR,
       API_HOST, API_PORT, HEALTH_HOST, HEALTH_PORT, VERDICT_TIMEOUT, ALLOW_CACHE_TTL, REGISTRY_CA_FILE,
       NODE_DOCKER_CONFIG, TOPIC_PREFIX,
-      REGISTRY_CONNECT_TIMEOUT, REGISTRY_REQUEST_TIMEOUT, ALLOW_CACHE_MAX_ENTRIES, KAFKA_CLIENT_ID, ENFORCE_THREADS);
+      REGISTRY_CONNECT_TIMEOUT, REGISTRY_REQUEST_TIMEOUT, ALLOW_CACHE_MAX_ENTRIES, KAFKA_CLIENT_ID, ENFORCE_THREADS,
+      API_TLS_CERT_FILE, API_TLS_KEY_FILE);
 
   /** Reads and validates every key; {@link InvalidConfigException} names the first bad one. */
   public static AgentConfig from(ConfigSource source) {
@@ -165,7 +173,25 @@ public record AgentConfig(
         source.get(API_HOST), source.get(API_PORT), source.get(HEALTH_HOST), source.get(HEALTH_PORT),
         source.get(VERDICT_TIMEOUT), source.get(ALLOW_CACHE_TTL), source.get(ALLOW_CACHE_MAX_ENTRIES),
         source.get(REGISTRY_CA_FILE), source.get(REGISTRY_CONNECT_TIMEOUT), source.get(REGISTRY_REQUEST_TIMEOUT),
-        source.get(NODE_DOCKER_CONFIG), source.get(ENFORCE_THREADS));
+        source.get(NODE_DOCKER_CONFIG), source.get(ENFORCE_THREADS), apiTls(source));
+  }
+
+  /** Both files or neither; both must parse and belong together. */
+  private static ApiTls apiTls(ConfigSource source) {
+    Path certificate = source.get(API_TLS_CERT_FILE);
+    Path key = source.get(API_TLS_KEY_FILE);
+    if (certificate == null && key == null) {
+      return null;
+    }
+    if (certificate == null || key == null) {
+      throw new InvalidConfigException("set both " + API_TLS_CERT_FILE.name() + " and " + API_TLS_KEY_FILE.name()
+          + " or neither (only " + (certificate == null ? API_TLS_KEY_FILE : API_TLS_CERT_FILE).name() + " is set)");
+    }
+    try {
+      return ApiTls.load(certificate, API_TLS_CERT_FILE.name(), key, API_TLS_KEY_FILE.name());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
   }
 
   /** Exactly one of the file and the variable; the message never contains the secret. */

@@ -186,7 +186,7 @@ public final class AgentMain {
     Vertx vertx = Vertx.vertx();
     shutdown.started("vertx", () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     AgentRoutes api = shutdown.started("local API", AgentRoutes.start(vertx, config.apiHost(), config.apiPort(),
-        config.enforceThreads(), enforcer, pulls));
+        config.enforceThreads(), enforcer, pulls, config.apiTls()));
     HealthServer health = shutdown.started("health server", HealthServer.start(vertx, config.healthHost(),
         config.healthPort(), registry, List.of(HealthCheck.of("verdict-reader", reader::problem),
             HealthCheck.of("node-state", () -> Files.isWritable(config.stateDir()) ? Optional.empty()

@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
  * <ul>
  *   <li>{@code cert.pem}: self-signed certificate, SAN IP:127.0.0.1 and DNS:localhost;</li>
  *   <li>{@code key.pem}: its RSA key, PKCS#8 PEM;</li>
+ *   <li>{@code key-and-cert.pem}: both in one file, a PEM keystore for Kafka ({@code ssl.keystore.type=PEM});</li>
  *   <li>{@code truststore.p12}: PKCS12 holding only the certificate, password
  *       {@value #TRUSTSTORE_PASSWORD}, for JVMs started with -Djavax.net.ssl.trustStore.</li>
  * </ul>
@@ -65,6 +66,11 @@ public final class TlsMaterial {
       OwnerOnlyFile.write(keyFile, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
       OwnerOnlyFile.write(certificateFile, identity.certificatePem().getBytes(StandardCharsets.US_ASCII));
     }
+    Path keyAndCertificate = directory.resolve("key-and-cert.pem");
+    if (fresh || !Files.isRegularFile(keyAndCertificate)) {
+      OwnerOnlyFile.write(keyAndCertificate,
+          (identity.privateKeyPem() + identity.certificatePem()).getBytes(StandardCharsets.US_ASCII));
+    }
     Path truststore = directory.resolve("truststore.p12");
     if (fresh || !Files.isRegularFile(truststore)) {
       OwnerOnlyFile.write(truststore, truststoreBytes(identity.certificate()));
@@ -78,6 +84,11 @@ public final class TlsMaterial {
 
   public Path privateKeyPem() {
     return directory.resolve("key.pem");
+  }
+
+  /** Key and certificate in one PEM file: what Kafka's {@code ssl.keystore.location} reads with type PEM. */
+  public Path keyAndCertificatePem() {
+    return directory.resolve("key-and-cert.pem");
   }
 
   public Path truststore() {

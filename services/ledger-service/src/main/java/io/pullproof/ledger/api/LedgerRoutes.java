@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,11 +37,11 @@ public final class LedgerRoutes {
   public static final String OPENAPI_RESOURCE = "ledger/openapi.yaml";
   static final String PROBLEM_JSON = "application/problem+json";
   private static final String CALLER = "caller";
-  private static final Set<String> GRANT_PARAMS = Set.of("imageRef", "name", "namespace", "secret", "secretUid",
+  static final Set<String> GRANT_PARAMS = Set.of("imageRef", "name", "namespace", "secret", "secretUid",
       "serviceAccount", "serviceAccountUid", "credentialHash", "cluster", "node", "revoked", "since", "until", "limit", "cursor");
-  private static final Set<String> START_PARAMS =
+  static final Set<String> START_PARAMS =
       Set.of("namespace", "pod", "name", "imageRef", "cluster", "node", "since", "until", "limit", "cursor");
-  private static final Set<String> PAGE_PARAMS = Set.of("limit", "cursor");
+  static final Set<String> PAGE_PARAMS = Set.of("limit", "cursor");
   private static final int DEFAULT_LIMIT = 100;
 
   private final Vertx vertx;
@@ -81,9 +82,7 @@ public final class LedgerRoutes {
 
   private void listGrants(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), GRANT_PARAMS);
-    GrantFilter filter = new GrantFilter(q.text("imageRef"), q.text("name"), q.text("namespace"), q.text("secret"),
-        q.text("secretUid"), q.text("serviceAccount"), q.text("serviceAccountUid"), q.text("credentialHash"),
-        q.text("cluster"), q.text("node"), q.bool("revoked"), q.time("since"), q.time("until"));
+    GrantFilter filter = grantFilter(q);
     int limit = q.limit(DEFAULT_LIMIT, maxPageSize);
     var cursor = q.cursor();
     blocking(ctx, () -> ApiJson.page(queries.grants(filter, cursor, limit), ApiJson::grant));
@@ -103,11 +102,22 @@ public final class LedgerRoutes {
 
   private void listStarts(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), START_PARAMS);
-    StartFilter filter = new StartFilter(q.text("namespace"), q.text("pod"), q.text("name"), q.text("imageRef"),
-        q.text("cluster"), q.text("node"), q.time("since"), q.time("until"));
+    StartFilter filter = startFilter(q);
     int limit = q.limit(DEFAULT_LIMIT, maxPageSize);
     var cursor = q.cursor();
     blocking(ctx, () -> ApiJson.page(queries.starts(filter, cursor, limit), ApiJson::start));
+  }
+
+  /** The grant listing's filter; package-private so the fuzz tests (tools/fuzz) drive the same code. */
+  static GrantFilter grantFilter(QueryParams q) {
+    return new GrantFilter(q.text("imageRef"), q.text("name"), q.text("namespace"), q.text("secret"),
+        q.text("secretUid"), q.text("serviceAccount"), q.text("serviceAccountUid"), q.text("credentialHash"),
+        q.text("cluster"), q.text("node"), q.bool("revoked"), q.time("since"), q.time("until"));
+  }
+
+  static StartFilter startFilter(QueryParams q) {
+    return new StartFilter(q.text("namespace"), q.text("pod"), q.text("name"), q.text("imageRef"),
+        q.text("cluster"), q.text("node"), q.time("since"), q.time("until"));
   }
 
   private void listRevocations(RoutingContext ctx) {
@@ -123,13 +133,30 @@ public final class LedgerRoutes {
   }
 
   private void createRevocation(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("Content-Type");
+    NewRevocation request = revocationRequest(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
+    BearerTokens.Caller caller = ctx.get(CALLER);
+    Future.fromCompletionStage(revocations.publish(request, caller.subject()), ctx.vertx().getOrCreateContext())
+        .onSuccess(record -> {
+          metrics.revocationPublished();
+          LOG.info("revocation {} of {} {} published by {}", record.revocationId(), record.scope(), record.value(), caller.subject());
+          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+              .putHeader("Location", "/api/v1/revocations")
+              .end(ApiJson.revocation(record).encode());
+        })
+        .onFailure(e -> fail(ctx, new ApiError(Reason.UNAVAILABLE, null, "Kafka did not accept the revocation: " + e.getMessage())));
+  }
+
+  /**
+   * The revocation a POST body asks for; every problem is an {@link ApiError} naming the field.
+   * Decodes the body as {@code RequestBody.asJsonObject} does; package-private for the fuzz tests.
+   */
+  static NewRevocation revocationRequest(String contentType, Buffer rawBody) {
     if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw new ApiError(Reason.UNSUPPORTED_MEDIA_TYPE, null, "send the revocation as application/json");
     }
     JsonObject body;
     try {
-      body = ctx.body().asJsonObject();
+      body = rawBody == null ? null : (JsonObject) Json.decodeValue(rawBody);
     } catch (DecodeException | ClassCastException e) {
       throw new ApiError(Reason.INVALID_BODY, null, "body is not a JSON object: " + e.getMessage());
     }
@@ -147,16 +174,7 @@ public final class LedgerRoutes {
     } catch (InvalidFieldException e) {
       throw new ApiError(Reason.INVALID_BODY, e.field(), e.getMessage());
     }
-    BearerTokens.Caller caller = ctx.get(CALLER);
-    Future.fromCompletionStage(revocations.publish(request, caller.subject()), ctx.vertx().getOrCreateContext())
-        .onSuccess(record -> {
-          metrics.revocationPublished();
-          LOG.info("revocation {} of {} {} published by {}", record.revocationId(), record.scope(), record.value(), caller.subject());
-          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-              .putHeader("Location", "/api/v1/revocations")
-              .end(ApiJson.revocation(record).encode());
-        })
-        .onFailure(e -> fail(ctx, new ApiError(Reason.UNAVAILABLE, null, "Kafka did not accept the revocation: " + e.getMessage())));
+    return request;
   }
 
   private static RevocationScope scope(JsonObject body) {

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -48,7 +49,9 @@ public final class AgentRoutes implements AutoCloseable {
     this.workers = workers;
   }
 
-  public static AgentRoutes start(Vertx vertx, String host, int port, int threads, Enforcer enforcer, PullReporter pulls) {
+  /** @param tls the API's certificate and key, or null for plain HTTP (loopback only either way) */
+  public static AgentRoutes start(Vertx vertx, String host, int port, int threads, Enforcer enforcer, PullReporter pulls,
+      ApiTls tls) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("pullproof-agent-enforce", threads);
     byte[] openapi = openapi();
     Router router = Router.router(vertx);
@@ -65,8 +68,9 @@ public final class AgentRoutes implements AutoCloseable {
         .end(Buffer.buffer(openapi)));
     router.route().last().handler(ctx -> problem(ctx, new ApiError(ApiError.Reason.NOT_FOUND, "path",
         "path: no " + ctx.request().method() + " " + ctx.request().path() + "; see " + OPENAPI_PATH)));
-    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(port, host));
-    LOG.info("local API listening on {}:{}", host, server.actualPort());
+    HttpServer server = await(vertx.createHttpServer(tls == null ? new HttpServerOptions() : tls.serverOptions())
+        .requestHandler(router).listen(port, host));
+    LOG.info("local API listening on {}://{}:{}", tls == null ? "http" : "https", host, server.actualPort());
     return new AgentRoutes(server, workers);
   }
 

@@ -1,6 +1,7 @@
 package io.pullproof.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pullproof.agent.enforce.PullReport;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the local API's JSON bodies into validated requests. Every problem becomes an
@@ -30,6 +32,7 @@ import java.util.Set;
 final class RequestParser {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_SOURCES = 64;
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
   static final String DOCKERCFG = "kubernetes.io/dockercfg";
 
@@ -87,9 +90,14 @@ final class RequestParser {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!fields.contains(name)) {
-        throw ApiError.invalid(prefix + name, "unknown field");
+        // A hostile name ("", a newline) is JSON-quoted so the field path stays one readable line.
+        throw ApiError.invalid(prefix + (PLAIN_NAME.matcher(name).matches() ? name : quote(name)), "unknown field");
       }
     }
+  }
+
+  private static String quote(String name) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + "\"";
   }
 
   private static JsonNode required(JsonNode parent, String field) {
