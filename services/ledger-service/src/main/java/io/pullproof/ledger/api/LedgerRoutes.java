@@ -70,6 +70,7 @@ public final class LedgerRoutes {
     router.get("/api/v1/grants").handler(requires(Role.READER, this::listGrants));
     router.get("/api/v1/grants/:imageRef").handler(requires(Role.READER, this::grantsOfImage));
     router.get("/api/v1/starts").handler(requires(Role.AUDITOR, this::listStarts));
+    router.get("/api/v1/starts/bypassed").handler(requires(Role.AUDITOR, this::listBypasses));
     router.get("/api/v1/revocations").handler(requires(Role.AUDITOR, this::listRevocations));
     router.post("/api/v1/revocations").handler(BodyHandler.create().setBodyLimit(16 * 1024))
         .handler(requires(Role.ADMIN, this::createRevocation));
@@ -103,11 +104,23 @@ public final class LedgerRoutes {
 
   private void listStarts(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx.queryParams(), START_PARAMS);
-    StartFilter filter = new StartFilter(q.text("namespace"), q.text("pod"), q.text("name"), q.text("imageRef"),
-        q.text("cluster"), q.text("node"), q.time("since"), q.time("until"));
+    StartFilter filter = startFilter(q);
     int limit = q.limit(DEFAULT_LIMIT, maxPageSize);
     var cursor = q.cursor();
     blocking(ctx, () -> ApiJson.page(queries.starts(filter, cursor, limit), ApiJson::start));
+  }
+
+  private void listBypasses(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx.queryParams(), START_PARAMS);
+    StartFilter filter = startFilter(q);
+    int limit = q.limit(DEFAULT_LIMIT, maxPageSize);
+    var cursor = q.cursor();
+    blocking(ctx, () -> ApiJson.page(queries.bypasses(filter, cursor, limit), ApiJson::bypass));
+  }
+
+  private static StartFilter startFilter(QueryParams q) {
+    return new StartFilter(q.text("namespace"), q.text("pod"), q.text("name"), q.text("imageRef"),
+        q.text("cluster"), q.text("node"), q.time("since"), q.time("until"));
   }
 
   private void listRevocations(RoutingContext ctx) {
