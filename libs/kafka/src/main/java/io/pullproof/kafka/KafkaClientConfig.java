@@ -176,10 +176,11 @@ public record KafkaClientConfig(
 
   /**
    * A configured Avro value deserializer for {@link ConsumerLoop}; the caller (the loop) closes it.
-   * Creating it contacts no server; the first record with an unknown id does.
+   * Creating it contacts no server; the first record with an unknown id does. It is Apicurio's,
+   * reusing one Avro reader per writer schema ({@link CachingAvroDeserializer}, ADR 0005).
    */
   public <V> Deserializer<V> avroValueDeserializer() {
-    AvroKafkaDeserializer<V> deserializer = new AvroKafkaDeserializer<>();
+    AvroKafkaDeserializer<V> deserializer = new CachingAvroDeserializer<>();
     deserializer.configure(deserializerConfig(), false);
     return deserializer;
   }

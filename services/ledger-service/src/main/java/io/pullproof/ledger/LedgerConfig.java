@@ -23,6 +23,7 @@ public record LedgerConfig(
     Map<String, String> kafkaProperties,
     String consumerGroup,
     int maxPollRecords,
+    int ingestConsumers,
     boolean provisionTopics,
     String dbUrl,
     String dbUser,
@@ -50,6 +51,9 @@ public record LedgerConfig(
       "pullproof-ledger", ConfigKey.NON_EMPTY, "consumer group; offsets are stored in PostgreSQL under this name");
   public static final ConfigKey<Integer> MAX_POLL_RECORDS = ConfigKey.optional("PULLPROOF_LEDGER_MAX_POLL_RECORDS",
       "5000", ConfigKey.intRange(1, 100_000), "most events written per transaction (Kafka max.poll.records)");
+  public static final ConfigKey<Integer> INGEST_CONSUMERS = ConfigKey.optional("PULLPROOF_LEDGER_INGEST_CONSUMERS",
+      "2", ConfigKey.intRange(1, 64), "consumer loops in the group, each with its own writer connection; partitions are "
+          + "split between them, so their transactions never touch the same grant (grants are keyed by digest)");
   public static final ConfigKey<Boolean> PROVISION_TOPICS = ConfigKey.optional("PULLPROOF_LEDGER_PROVISION_TOPICS",
       "true", ConfigKey.BOOLEAN, "create missing topics at start-up (single-broker layout)");
   public static final ConfigKey<String> DB_URL = ConfigKey.required("PULLPROOF_LEDGER_DB_URL",
@@ -61,7 +65,7 @@ public record LedgerConfig(
   public static final ConfigKey<String> DB_SCHEMA = ConfigKey.optional("PULLPROOF_LEDGER_DB_SCHEMA", "ledger",
       ConfigKey.NON_EMPTY, "schema the ledger owns; created and migrated at start-up");
   public static final ConfigKey<Integer> DB_POOL_SIZE = ConfigKey.optional("PULLPROOF_LEDGER_DB_POOL_SIZE", "8",
-      ConfigKey.intRange(2, 500), "PostgreSQL connections (one writes, the rest serve the API)");
+      ConfigKey.intRange(2, 500), "PostgreSQL connections (one per ingest consumer writes, the rest serve the API)");
   public static final ConfigKey<String> HTTP_HOST = ConfigKey.optional("PULLPROOF_LEDGER_HTTP_HOST", "0.0.0.0",
       ConfigKey.NON_EMPTY, "address the API and the health server bind to");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional("PULLPROOF_LEDGER_HTTP_PORT", "8080",
@@ -80,13 +84,17 @@ public record LedgerConfig(
       ConfigKey.intRange(1, 10_000), "largest 'limit' a listing accepts");
 
   public static final List<ConfigKey<?>> KEYS = List.of(KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL, TOPIC_PREFIX,
-      KAFKA_PROPERTIES, CONSUMER_GROUP, MAX_POLL_RECORDS, PROVISION_TOPICS, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA,
+      KAFKA_PROPERTIES, CONSUMER_GROUP, MAX_POLL_RECORDS, INGEST_CONSUMERS, PROVISION_TOPICS, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA,
       DB_POOL_SIZE, HTTP_HOST, HTTP_PORT, HEALTH_PORT, TOKENS_FILE, TOKENS, TLS_CERT, TLS_KEY, MAX_PAGE_SIZE);
 
   public LedgerConfig {
     kafkaProperties = Map.copyOf(kafkaProperties);
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
       throw new InvalidConfigException(TLS_CERT.name() + " and " + TLS_KEY.name() + " must be set together");
+    }
+    if (dbPoolSize <= ingestConsumers) {
+      throw new InvalidConfigException(DB_POOL_SIZE.name() + "=" + dbPoolSize + " must exceed " + INGEST_CONSUMERS.name()
+          + "=" + ingestConsumers + ": each consumer holds a connection while it writes, the API needs the rest");
     }
     if (tokensFile.isEmpty() && tokens.isBlank()) {
       throw new InvalidConfigException("no API tokens: set " + TOKENS_FILE.name() + " or " + TOKENS.name());
@@ -97,7 +105,7 @@ public record LedgerConfig(
   public static LedgerConfig from(ConfigSource source) {
     return new LedgerConfig(source.get(KAFKA_BOOTSTRAP), source.get(SCHEMA_REGISTRY_URL), source.get(TOPIC_PREFIX),
         source.get(KAFKA_PROPERTIES), source.get(CONSUMER_GROUP), source.get(MAX_POLL_RECORDS),
-        source.get(PROVISION_TOPICS), source.get(DB_URL), source.get(DB_USER), source.get(DB_PASSWORD),
+        source.get(INGEST_CONSUMERS), source.get(PROVISION_TOPICS), source.get(DB_URL), source.get(DB_USER), source.get(DB_PASSWORD),
         source.get(DB_SCHEMA), source.get(DB_POOL_SIZE), source.get(HTTP_HOST), source.get(HTTP_PORT),
         source.get(HEALTH_PORT), source.get(TOKENS_FILE), source.get(TOKENS), source.get(TLS_CERT),
         source.get(TLS_KEY), source.get(MAX_PAGE_SIZE));
@@ -108,7 +116,7 @@ public record LedgerConfig(
   public String toString() {
     return "LedgerConfig[kafkaBootstrap=" + kafkaBootstrap + ", schemaRegistryUrl=" + schemaRegistryUrl
         + ", topicPrefix=" + topicPrefix + ", kafkaProperties=" + kafkaProperties.keySet() + ", consumerGroup="
-        + consumerGroup + ", maxPollRecords=" + maxPollRecords + ", provisionTopics=" + provisionTopics + ", dbUrl="
+        + consumerGroup + ", maxPollRecords=" + maxPollRecords + ", ingestConsumers=" + ingestConsumers + ", provisionTopics=" + provisionTopics + ", dbUrl="
         + dbUrl.replaceAll("password=[^&]*", "password=****") + ", dbUser=" + dbUser + ", dbPassword="
         + (dbPassword.isEmpty() ? "" : "****") + ", dbSchema=" + dbSchema + ", dbPoolSize=" + dbPoolSize
         + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", healthPort=" + healthPort + ", tokensFile="

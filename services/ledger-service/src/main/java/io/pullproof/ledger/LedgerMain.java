@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,26 +116,10 @@ public final class LedgerMain {
         shutdown.started("dead-letter producer", new KafkaProducer<>(kafka.deadLetterProducerProperties()));
     EventPublisher<String, SpecificRecord> publisher =
         shutdown.started("revocation publisher", new EventPublisher<>(new KafkaProducer<>(kafka.producerProperties())));
-    ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "pullproof-ledger-writer"));
-    shutdown.started("ledger writer", () -> {
-      writer.shutdown();
-      writer.awaitTermination(30, TimeUnit.SECONDS);
-    });
-
-    Map<String, Object> consumerProperties = new HashMap<>(kafka.consumerProperties(config.consumerGroup()));
-    consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-    ConsumerLoop<Object> loop = ConsumerLoop.builder("ledger")
-        .consumer(new KafkaConsumer<>(consumerProperties))
-        .topics(topics.pulls(), topics.startRequests(), topics.verdicts(), topics.startOutcomes(), topics.revocations())
-        .deserializer(kafka.avroValueDeserializer())
-        .handler(new LedgerIngestor(store, writer, metrics))
-        .deadLetters(deadLetterProducer, topics.deadLetters())
-        .offsetStorage(OffsetStorage.EXTERNAL)
-        .assignmentHook(new StoredOffsets(store))
-        .meterRegistry(registry)
-        .build();
-    loop.start();
-    shutdown.started("consumer loop", loop);
+    List<ConsumerLoop<Object>> loops = new ArrayList<>();
+    for (int i = 1; i <= config.ingestConsumers(); i++) {
+      loops.add(startIngest(config, "ledger-" + i, shutdown, store, metrics, registry, deadLetterProducer));
+    }
 
     Vertx vertx = Vertx.vertx();
     shutdown.started("vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -154,11 +139,44 @@ public final class LedgerMain {
     List<HealthCheck> checks = List.of(
         HealthCheck.of("postgres", () -> queries.isReachable() ? Optional.empty() : Optional.of("PostgreSQL does not answer")),
         HealthCheck.of("kafka", () -> kafkaProblem(admin)),
-        HealthCheck.of("consumer", () -> loop.isRunning() ? Optional.empty()
-            : Optional.of("consumer loop stopped: " + loop.failure().map(Throwable::getMessage).orElse("closed"))));
+        HealthCheck.of("consumer", () -> loops.stream().filter(loop -> !loop.isRunning()).findFirst()
+            .map(loop -> "consumer loop " + loop.name() + " stopped: "
+                + loop.failure().map(Throwable::getMessage).orElse("closed"))));
     HealthServer health = shutdown.started("health server",
         HealthServer.start(vertx, config.httpHost(), config.healthPort(), registry, checks));
     return new Running(api.actualPort(), health.port(), shutdown);
+  }
+
+  /**
+   * One consumer of the ledger's group with its own writer thread (so its own connection at a
+   * time). Each partition belongs to one consumer, and the consumer stores the partition's offsets
+   * with its rows, so several of them keep the exactly-once effect; they only write in parallel.
+   */
+  private static ConsumerLoop<Object> startIngest(LedgerConfig config, String name, ShutdownSequence shutdown,
+      LedgerStore store, LedgerMetrics metrics, PrometheusMeterRegistry registry,
+      KafkaProducer<byte[], byte[]> deadLetterProducer) {
+    KafkaClientConfig kafka = config.kafka();
+    TopicNames topics = config.topics();
+    ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "pullproof-" + name + "-writer"));
+    shutdown.started(name + " writer", () -> {
+      writer.shutdown();
+      writer.awaitTermination(30, TimeUnit.SECONDS);
+    });
+    Map<String, Object> consumerProperties = new HashMap<>(kafka.consumerProperties(config.consumerGroup()));
+    consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    consumerProperties.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerProperties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-" + name);
+    ConsumerLoop<Object> loop = ConsumerLoop.builder(name)
+        .consumer(new KafkaConsumer<>(consumerProperties))
+        .topics(topics.pulls(), topics.startRequests(), topics.verdicts(), topics.startOutcomes(), topics.revocations())
+        .deserializer(kafka.avroValueDeserializer())
+        .handler(new LedgerIngestor(store, writer, metrics))
+        .deadLetters(deadLetterProducer, topics.deadLetters())
+        .offsetStorage(OffsetStorage.EXTERNAL)
+        .assignmentHook(new StoredOffsets(store))
+        .meterRegistry(registry)
+        .build();
+    loop.start();
+    return shutdown.started(name + " consumer loop", loop);
   }
 
   private static void provision(Admin admin, TopicNames topics) {

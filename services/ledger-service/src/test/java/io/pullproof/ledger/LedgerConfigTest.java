@@ -58,6 +58,18 @@ class LedgerConfigTest {
   }
 
   @Test
+  void everyIngestConsumerNeedsAConnectionAndTheApiOneMore() {
+    Map<String, String> env = minimal();
+    assertThat(LedgerConfig.from(ConfigSource.of(env)).ingestConsumers()).isEqualTo(2);
+    env.put("PULLPROOF_LEDGER_INGEST_CONSUMERS", "4");
+    env.put("PULLPROOF_LEDGER_DB_POOL_SIZE", "4");
+    assertThatThrownBy(() -> LedgerConfig.from(ConfigSource.of(env)))
+        .hasMessageContaining("PULLPROOF_LEDGER_DB_POOL_SIZE=4 must exceed PULLPROOF_LEDGER_INGEST_CONSUMERS=4");
+    env.put("PULLPROOF_LEDGER_INGEST_CONSUMERS", "0");
+    assertThatThrownBy(() -> LedgerConfig.from(ConfigSource.of(env))).hasMessageContaining("PULLPROOF_LEDGER_INGEST_CONSUMERS='0'");
+  }
+
+  @Test
   void aServiceWithoutTokensDoesNotStart() {
     Map<String, String> env = minimal();
     env.remove("PULLPROOF_LEDGER_TOKENS");

@@ -2,6 +2,7 @@ package io.pullproof.decisionservice.messaging;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.pullproof.events.StartVerdictIssued;
+import io.pullproof.kafka.HeaderCachingSerializer;
 import io.pullproof.kafka.KafkaClientConfig;
 import org.apache.kafka.common.serialization.Serializer;
 

@@ -1,5 +1,6 @@
 package io.pullproof.ledger.api;
 
+import io.pullproof.ledger.model.BypassRecord;
 import io.pullproof.ledger.model.FleetStats;
 import io.pullproof.ledger.model.GrantRecord;
 import io.pullproof.ledger.model.Page;
@@ -69,6 +70,23 @@ final class ApiJson {
         .put("outcome", o.outcome()).put("decisionSource", o.decisionSource()).put("credentialHash", o.credentialHash())
         .put("registryStatus", o.registryStatus()).put("detail", o.detail()));
     return json;
+  }
+
+  static JsonObject bypass(BypassRecord b) {
+    return new JsonObject()
+        .put("outcomeId", b.outcomeId())
+        .put("observedAt", time(b.occurredAt()))
+        .put("cluster", b.cluster())
+        .put("node", b.node())
+        .put("pod", new JsonObject().put("namespace", b.podNamespace()).put("name", b.podName()))
+        .put("container", b.container())
+        .put("name", b.name())
+        .put("imageRef", b.imageRef())
+        .put("outcome", b.outcome())
+        .put("decisionSource", b.decisionSource())
+        .put("credentialHash", b.credentialHash())
+        .put("registryStatus", b.registryStatus())
+        .put("detail", b.detail());
   }
 
   static JsonObject revocation(RevocationRecord r) {

@@ -2,6 +2,7 @@ package io.pullproof.ledger.store;
 
 import io.pullproof.jdbc.Database;
 import io.pullproof.jdbc.RowMapper;
+import io.pullproof.ledger.model.BypassRecord;
 import io.pullproof.ledger.model.FleetStats;
 import io.pullproof.ledger.model.GrantFilter;
 import io.pullproof.ledger.model.GrantRecord;
@@ -59,21 +60,32 @@ public final class LedgerQueries {
   }
 
   public Page<StartRecord> starts(StartFilter filter, PageCursor after, int limit) throws SQLException {
+    return page(LedgerSql.SELECT_STARTS, startWhere("q", filter), LedgerSql.STARTS_AFTER, LedgerSql.STARTS_ORDER, after,
+        limit, LedgerRowMappers.START, s -> new PageCursor(s.occurredAt(), s.requestId()));
+  }
+
+  /** Bypassed starts with the same pod / image / node / time filters as {@link #starts}, on the outcome's time. */
+  public Page<BypassRecord> bypasses(StartFilter filter, PageCursor after, int limit) throws SQLException {
+    return page(LedgerSql.SELECT_BYPASSES, startWhere("o", filter), LedgerSql.BYPASSES_AFTER, LedgerSql.BYPASSES_ORDER,
+        after, limit, LedgerRowMappers.BYPASS, b -> new PageCursor(b.occurredAt(), b.outcomeId()));
+  }
+
+  /** A start filter on {@code start_requests q} or {@code start_outcomes o}: same column names, own time. */
+  private static Where startWhere(String alias, StartFilter filter) {
     Where where = new Where()
-        .eq("q.pod_namespace", filter.namespace())
-        .eq("q.pod_name", filter.pod())
-        .eq("q.name", filter.name())
-        .eq("q.image_ref", filter.imageRef())
-        .eq("q.cluster", filter.cluster())
-        .eq("q.node", filter.node());
+        .eq(alias + ".pod_namespace", filter.namespace())
+        .eq(alias + ".pod_name", filter.pod())
+        .eq(alias + ".name", filter.name())
+        .eq(alias + ".image_ref", filter.imageRef())
+        .eq(alias + ".cluster", filter.cluster())
+        .eq(alias + ".node", filter.node());
     if (filter.since() != null) {
-      where.add(" AND q.occurred_at >= ?", timestamp(filter.since()));
+      where.add(" AND " + alias + ".occurred_at >= ?", timestamp(filter.since()));
     }
     if (filter.until() != null) {
-      where.add(" AND q.occurred_at < ?", timestamp(filter.until()));
+      where.add(" AND " + alias + ".occurred_at < ?", timestamp(filter.until()));
     }
-    return page(LedgerSql.SELECT_STARTS, where, LedgerSql.STARTS_AFTER, LedgerSql.STARTS_ORDER, after, limit,
-        LedgerRowMappers.START, s -> new PageCursor(s.occurredAt(), s.requestId()));
+    return where;
   }
 
   public Page<RevocationRecord> revocations(PageCursor after, int limit) throws SQLException {

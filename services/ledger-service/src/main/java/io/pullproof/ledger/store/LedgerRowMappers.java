@@ -4,6 +4,7 @@ import io.pullproof.jdbc.RowMapper;
 import io.pullproof.ledger.model.GrantRecord;
 import io.pullproof.ledger.model.RevocationRecord;
 import io.pullproof.ledger.model.RevocationScope;
+import io.pullproof.ledger.model.BypassRecord;
 import io.pullproof.ledger.model.StartRecord;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -37,6 +38,12 @@ final class LedgerRowMappers {
       rs.getString("o_id") == null ? null : new StartRecord.Outcome(rs.getString("o_id"), instant(rs, "o_at"),
           rs.getString("o_outcome"), rs.getString("o_source"), rs.getString("o_hash"),
           (Integer) rs.getObject("o_status"), rs.getString("o_detail")));
+
+  static final RowMapper<BypassRecord> BYPASS = rs -> new BypassRecord(
+      rs.getString("event_id"), instant(rs, "occurred_at"), rs.getString("cluster"), rs.getString("node"),
+      rs.getString("pod_namespace"), rs.getString("pod_name"), rs.getString("container"), rs.getString("name"),
+      rs.getString("image_ref"), rs.getString("outcome"), rs.getString("decision_source"), rs.getString("credential_hash"),
+      (Integer) rs.getObject("registry_status"), rs.getString("detail"));
 
   static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);

@@ -160,6 +160,14 @@ final class LedgerSql {
   static final String STARTS_AFTER = " AND (q.occurred_at, q.event_id) > (?, ?)";
   static final String STARTS_ORDER = " ORDER BY q.occurred_at, q.event_id LIMIT ?";
 
+  /** Bypassed starts: outcomes no request asked for (V004's partial index serves the fleet-wide listing). */
+  static final String SELECT_BYPASSES = """
+      SELECT o.event_id, o.occurred_at, o.cluster, o.node, o.pod_namespace, o.pod_name, o.container, o.name, o.image_ref,
+             o.outcome, o.decision_source, o.credential_hash, o.registry_status, o.detail
+      FROM start_outcomes o WHERE o.request_id IS NULL""";
+  static final String BYPASSES_AFTER = " AND (o.occurred_at, o.event_id) > (?, ?)";
+  static final String BYPASSES_ORDER = " ORDER BY o.occurred_at, o.event_id LIMIT ?";
+
   static final String SELECT_REVOCATIONS =
       "SELECT revocation_id, occurred_at, scope, value, cluster, reason, actor FROM revocations r WHERE true";
   static final String REVOCATIONS_AFTER = " AND (r.occurred_at, r.revocation_id) > (?, ?)";

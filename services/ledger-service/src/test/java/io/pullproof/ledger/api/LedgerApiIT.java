@@ -3,6 +3,8 @@ package io.pullproof.ledger.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pullproof.events.ContainerStartRequested;
+import io.pullproof.events.DecisionSource;
+import io.pullproof.events.StartOutcome;
 import io.pullproof.ledger.LedgerFixture;
 import io.pullproof.ledger.LedgerMain;
 import io.pullproof.testkit.Events;
@@ -52,7 +54,11 @@ class LedgerApiIT {
     f.send(f.topics().startRequests(), request);
     f.send(f.topics().verdicts(), Events.verdictIssued().answering(request).at(T0.plusSeconds(2)).build());
     f.send(f.topics().startOutcomes(), Events.startObserved().of(request).at(T0.plusSeconds(3)).build());
-    LedgerFixture.await("the events stored", WAIT, () -> f.countQuietly("grants") == 2 && f.countQuietly("start_outcomes") == 1);
+    // A start nobody asked about: the agent observed it without a request (decision source NONE).
+    f.send(f.topics().startOutcomes(), Events.startObserved().eventId("bypass-1").requestId(null).node("c1", "n3")
+        .pod("team-b", "batch-0", "p-9").outcome(StartOutcome.STARTED, DecisionSource.NONE).verdict(null, null)
+        .at(T0.plusSeconds(4)).build());
+    LedgerFixture.await("the events stored", WAIT, () -> f.countQuietly("grants") == 2 && f.countQuietly("start_outcomes") == 2);
     contract = new ContractCheck(get("/openapi.yaml", null).body());
   }
 
@@ -71,17 +77,18 @@ class LedgerApiIT {
         new Call("listGrants", "GET", "/api/v1/grants", null),
         new Call("fleetStats", "GET", "/api/v1/stats", null),
         new Call("listStarts", "GET", "/api/v1/starts", null),
+        new Call("listBypassedStarts", "GET", "/api/v1/starts/bypassed", null),
         new Call("listRevocations", "GET", "/api/v1/revocations", null),
         new Call("createRevocation", "POST", "/api/v1/revocations",
             "{\"scope\":\"SECRET_UID\",\"value\":\"no-such-secret\",\"reason\":\"role matrix\"}"));
     // Which calls each token may make: reader < auditor < admin.
     int[][] expected = {
-        // listGrants, stats, starts, revocations, create
-        {401, 401, 401, 401, 401}, // no token
-        {401, 401, 401, 401, 401}, // unknown token
-        {200, 200, 403, 403, 403}, // reader
-        {200, 200, 200, 200, 403}, // auditor
-        {200, 200, 200, 200, 202}, // admin
+        // listGrants, stats, starts, bypassed, revocations, create
+        {401, 401, 401, 401, 401, 401}, // no token
+        {401, 401, 401, 401, 401, 401}, // unknown token
+        {200, 200, 403, 403, 403, 403}, // reader
+        {200, 200, 200, 200, 200, 403}, // auditor
+        {200, 200, 200, 200, 200, 202}, // admin
     };
     String[] tokens = {null, "not-a-token", LedgerFixture.READER_TOKEN, LedgerFixture.AUDITOR_TOKEN, LedgerFixture.ADMIN_TOKEN};
     for (int t = 0; t < tokens.length; t++) {
@@ -129,6 +136,33 @@ class LedgerApiIT {
     HttpResponse<String> missing = get("/api/v1/grants/sha256:" + "0".repeat(64), LedgerFixture.READER_TOKEN);
     assertThat(missing.statusCode()).isEqualTo(404);
     contract.check("grantsOfImage", missing);
+  }
+
+  @Test
+  void bypassedStartsAreListedOnTheirOwn() throws Exception {
+    HttpResponse<String> all = get("/api/v1/starts/bypassed", LedgerFixture.AUDITOR_TOKEN);
+    contract.check("listBypassedStarts", all);
+    JsonArray items = new JsonObject(all.body()).getJsonArray("items");
+    assertThat(items).hasSize(1);
+    JsonObject bypass = items.getJsonObject(0);
+    assertThat(bypass.getString("outcomeId")).isEqualTo("bypass-1");
+    assertThat(bypass.getString("decisionSource")).isEqualTo("NONE");
+    assertThat(bypass.getJsonObject("pod").getString("name")).isEqualTo("batch-0");
+    assertThat(bypass.getString("node")).isEqualTo("n3");
+
+    HttpResponse<String> ofPod = get("/api/v1/starts/bypassed?namespace=team-b&pod=batch-0&since=2025-01-01T10:00:04Z",
+        LedgerFixture.AUDITOR_TOKEN);
+    contract.check("listBypassedStarts", ofPod);
+    assertThat(new JsonObject(ofPod.body()).getJsonArray("items")).hasSize(1);
+    HttpResponse<String> otherPod = get("/api/v1/starts/bypassed?namespace=team-a", LedgerFixture.AUDITOR_TOKEN);
+    assertThat(new JsonObject(otherPod.body()).getJsonArray("items")).as("the asked-for start is no bypass").isEmpty();
+    HttpResponse<String> history = get("/api/v1/starts?namespace=team-b", LedgerFixture.AUDITOR_TOKEN);
+    assertThat(new JsonObject(history.body()).getJsonArray("items")).as("a bypass has no request in the start history").isEmpty();
+
+    HttpResponse<String> bad = get("/api/v1/starts/bypassed?pod=batch-0", LedgerFixture.AUDITOR_TOKEN);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    contract.check("listBypassedStarts", bad);
+    assertThat(new JsonObject(bad.body()).getString("parameter")).isEqualTo("namespace");
   }
 
   @Test

@@ -20,7 +20,6 @@ import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.ledger.LedgerConfig;
 import io.pullproof.ledger.LedgerMain;
 import io.pullproof.stack.KafkaBroker;
-import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -35,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,6 +64,10 @@ public final class LedgerBenchCommand implements Callable<Integer> {
       description = "Ledger max.poll.records and raw COPY chunk size (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--consumers", paramLabel = "N", defaultValue = "2",
+      description = "Ledger ingest consumers (PULLPROOF_LEDGER_INGEST_CONSUMERS; default: ${DEFAULT-VALUE}).")
+  int consumers;
+
   private static final int CLUSTERS = 5;
   private static final int NODES_PER_CLUSTER = 40;
   private static final int NAMESPACES = 50;
@@ -79,14 +81,13 @@ public final class LedgerBenchCommand implements Callable<Integer> {
     if (batch < 100 || batch > 100_000) {
       throw new BadInputException("--batch " + batch + ": must be from 100 to 100000");
     }
+    if (consumers < 1 || consumers > 6) {
+      throw new BadInputException("--consumers " + consumers + ": must be from 1 to 6 (the pulls topic has 6 partitions)");
+    }
     int grants = Math.max(1, n / 10);
-    Path dir = Files.createTempDirectory("pullproof-bench-ledger-");
-    System.out.println("bench ledger: starting Kafka, schema registry and PostgreSQL under " + dir);
-    CompletableFuture<SchemaRegistryServer> registryStart = CompletableFuture.supplyAsync(() -> SchemaRegistryServer.start(dir.resolve("registry")));
-    CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> PostgresServer.start(dir.resolve("postgres")));
-    try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
-        SchemaRegistryServer registry = registryStart.join();
-        PostgresServer postgres = postgresStart.join()) {
+    try (BenchServers servers = BenchServers.start("ledger")) {
+      KafkaBroker kafka = servers.kafka;
+      SchemaRegistryServer registry = servers.registry;
       TopicNames topics = new TopicNames("bench.");
       KafkaClientConfig client = new KafkaClientConfig(kafka.bootstrapServers(), registry.url(), "bench");
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -98,8 +99,8 @@ public final class LedgerBenchCommand implements Callable<Integer> {
       double produceSeconds = seconds(produceStart);
       System.out.printf("produced %,d events in %.1f s%n", n, produceSeconds);
 
-      String url = postgres.jdbcUrl("postgres");
-      Ingest ingest = runLedger(kafka, registry, url, topics, n);
+      String url = servers.jdbcUrl();
+      Ingest ingest = runLedger(servers, url, topics, n);
       System.out.printf("ledger stored %,d events; measured %,d events in %.2f s%n", n, ingest.measuredEvents, ingest.seconds);
 
       double copySeconds = rawCopy(url, batch);
@@ -114,11 +115,13 @@ public final class LedgerBenchCommand implements Callable<Integer> {
       result.put("goalRatio", 0.5);
       result.put("quick", quick);
       result.put("batchSize", batch);
+      result.put("ingestConsumers", consumers);
       result.put("partitions", TopicLayout.singleBroker().eventPartitions());
       result.put("distinctGrants", grants);
       result.put("clusters", CLUSTERS);
       result.put("nodes", CLUSTERS * NODES_PER_CLUSTER);
-      result.put("rowsPerEvent", "1 pull_events row (COPY) + grant upsert + node_pulls upsert + offsets, one transaction per batch");
+      result.put("rowsPerEvent", "1 pull_events row (COPY) + grant upsert + node_pulls upsert + offsets, one transaction per batch and consumer");
+      result.put("rawCopyConnections", 1);
       result.put("rawBaseline", "COPY of the same pull_events rows into an empty pull_events table (same schema, same indexes) in chunks of batchSize, one transaction each");
       result.put("ledgerMeasuredFrom", "first committed batch to the last (group join and start-up excluded)");
       result.put("ledgerMeasuredEvents", ingest.measuredEvents);
@@ -127,6 +130,7 @@ public final class LedgerBenchCommand implements Callable<Integer> {
       result.put("produceSeconds", round(produceSeconds));
       result.put("consumerLagAfter", ingest.lagAfter);
       result.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      result.put("systemLoadAverageAtEnd", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
       result.put("measuredAt", Instant.now().toString());
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
 
@@ -139,8 +143,6 @@ public final class LedgerBenchCommand implements Callable<Integer> {
       System.out.printf("%-34s %,14d%n", "consumer lag after the burst", ingest.lagAfter);
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
-    } finally {
-      deleteQuietly(dir);
     }
   }
 
@@ -178,18 +180,10 @@ public final class LedgerBenchCommand implements Callable<Integer> {
   private record Ingest(long measuredEvents, double seconds, long lagAfter) {}
 
   /** Runs the real ledger and watches consumed_offsets, the ledger's own commit record. */
-  private Ingest runLedger(KafkaBroker kafka, SchemaRegistryServer registry, String url, TopicNames topics, int n) throws Exception {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(LedgerConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrapServers());
-    settings.put(LedgerConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
-    settings.put(LedgerConfig.TOPIC_PREFIX.name(), topics.prefix());
-    settings.put(LedgerConfig.DB_URL.name(), url);
-    settings.put(LedgerConfig.DB_SCHEMA.name(), "bench_ledger");
-    settings.put(LedgerConfig.HTTP_HOST.name(), "127.0.0.1");
-    settings.put(LedgerConfig.HTTP_PORT.name(), "0");
-    settings.put(LedgerConfig.HEALTH_PORT.name(), "0");
+  private Ingest runLedger(BenchServers servers, String url, TopicNames topics, int n) throws Exception {
+    Map<String, String> settings = servers.ledgerSettings(topics, "bench_ledger", "bench reader " + "0".repeat(64));
     settings.put(LedgerConfig.MAX_POLL_RECORDS.name(), Integer.toString(batch));
-    settings.put(LedgerConfig.TOKENS.name(), "bench reader " + "0".repeat(64));
+    settings.put(LedgerConfig.INGEST_CONSUMERS.name(), Integer.toString(consumers));
     settings.put(LedgerConfig.KAFKA_PROPERTIES.name(), "max.partition.fetch.bytes=4194304;fetch.max.bytes=16777216");
     try (LedgerMain.Running ledger = LedgerMain.start(LedgerConfig.from(ConfigSource.of(settings)));
         Connection connection = java.sql.DriverManager.getConnection(url)) {
@@ -277,13 +271,5 @@ public final class LedgerBenchCommand implements Callable<Integer> {
 
   private static double round(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      System.err.println("pullproof: could not delete " + dir + ": " + e.getMessage());
-    }
   }
 }

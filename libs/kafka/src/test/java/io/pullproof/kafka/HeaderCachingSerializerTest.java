@@ -1,4 +1,4 @@
-package io.pullproof.decisionservice.messaging;
+package io.pullproof.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pullproof.decisionservice.messaging;
+package io.pullproof.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,23 +12,31 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The verdict producer's value serializer. The Apicurio 2.6 serializer (configured by
- * {@code KafkaClientConfig}) looks the schema up by its full JSON text for every record — in the
- * benchmark's profile that was the largest cost of the decision thread. This wrapper lets it
- * register and frame the first record (Confluent wire format: 0x00, 4-byte content id) and then
- * reuses that 5-byte header with plain Avro binary for the same schema, which is what the delegate
- * would write: one schema (the generated class's), one content id for the life of the process.
+ * An Avro value serializer for one generated record class (ADR 0005). The Apicurio 2.6 serializer
+ * (configured by {@link KafkaClientConfig#serializerConfig()}) looks the schema up by its full JSON
+ * text for every record — in the decision benchmark's profile the largest cost of the decision
+ * thread. This wrapper lets Apicurio register and frame the first record (Confluent wire format:
+ * 0x00, 4-byte content id) and then reuses that 5-byte header with plain Avro binary, which is
+ * byte for byte what the delegate writes: one schema (the class's), one content id for the life of
+ * the process. A record of another schema, or a delegate that did not write the Confluent framing,
+ * goes to the delegate every time.
  */
-final class HeaderCachingSerializer<T extends SpecificRecord> implements Serializer<T> {
+public final class HeaderCachingSerializer<T extends SpecificRecord> implements Serializer<T> {
   private static final int HEADER_BYTES = 5;
 
   private final Serializer<T> delegate;
+  private final org.apache.avro.Schema schema;
   private final SpecificDatumWriter<T> writer;
   private byte[] header;
   private BinaryEncoder encoder;
 
-  HeaderCachingSerializer(Serializer<T> delegate, org.apache.avro.Schema schema) {
+  /**
+   * @param delegate Apicurio's serializer; configured through {@link #configure}
+   * @param schema the generated class's schema ({@code X.getClassSchema()})
+   */
+  public HeaderCachingSerializer(Serializer<T> delegate, org.apache.avro.Schema schema) {
     this.delegate = delegate;
+    this.schema = schema;
     this.writer = new SpecificDatumWriter<>(schema);
   }
 
@@ -42,9 +50,9 @@ final class HeaderCachingSerializer<T extends SpecificRecord> implements Seriali
     if (data == null) {
       return null;
     }
-    if (header == null) {
+    if (header == null || data.getSchema() != schema) {
       byte[] framed = delegate.serialize(topic, data);
-      if (framed.length >= HEADER_BYTES && framed[0] == 0) {
+      if (header == null && data.getSchema() == schema && framed.length >= HEADER_BYTES && framed[0] == 0) {
         header = Arrays.copyOf(framed, HEADER_BYTES);
       }
       return framed;
