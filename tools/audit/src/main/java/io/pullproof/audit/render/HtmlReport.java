@@ -116,7 +116,7 @@ final class HtmlReport {
     }
     int height = 30 + lanes.size() * LANE;
     out.write("<h3>" + esc(image) + " <small>(" + entries.size() + " starts)</small></h3>\n");
-    out.write("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + WIDTH + "\" height=\"" + height
+    out.write("<svg class=\"chart\" width=\"" + WIDTH + "\" height=\"" + height
         + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\" role=\"img\" aria-label=\"timeline of " + esc(image) + "\">\n");
     for (int i = 0; i < lanes.size(); i++) {
       int y = 20 + i * LANE;
