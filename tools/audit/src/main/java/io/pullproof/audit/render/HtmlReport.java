@@ -7,6 +7,7 @@ import io.pullproof.audit.report.Fallback;
 import io.pullproof.audit.report.StaleAllow;
 import io.pullproof.audit.report.StartEntry;
 import io.pullproof.audit.report.StartRef;
+import io.pullproof.audit.report.Times;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
@@ -49,10 +50,12 @@ final class HtmlReport {
     out.write("<h2>Timelines by image</h2>\n<p class=\"legend\"><span style=\"color:#1b7a1b\">&#9679; started on ALLOW</span>"
         + "<span style=\"color:#1f5fbf\">&#9679; started after registry verification</span>"
         + "<span style=\"color:#888\">&#9679; blocked / no outcome</span><span style=\"color:#b00020\">&#9679; finding</span></p>\n");
-    long from = Instant.parse(s.from()).toEpochMilli();
-    long to = Instant.parse(s.to()).toEpochMilli();
     for (Map.Entry<String, List<StartEntry>> image : r.timelinesByImage().entrySet()) {
-      chart(image.getKey(), image.getValue(), from, to, out);
+      // The image's own first and last start: a few busy seconds stay readable in a long window.
+      List<StartEntry> entries = image.getValue();
+      long from = Instant.parse(entries.get(0).at()).toEpochMilli();
+      long to = Math.max(from + 1000, Instant.parse(entries.get(entries.size() - 1).at()).toEpochMilli());
+      chart(image.getKey(), entries, from, to, out);
     }
     out.write("<h2>Tenants</h2>\n<table><tr><th>namespace</th><th>starts</th><th>images</th><th>findings</th></tr>\n");
     for (Map.Entry<String, List<StartEntry>> tenant : r.timelinesByTenant().entrySet()) {
@@ -107,7 +110,7 @@ final class HtmlReport {
     }
   }
 
-  /** One SVG: a lane per cluster/node (the busiest {@value #MAX_LANES}), x = time in the window. */
+  /** One SVG: a lane per cluster/node (the first {@value #MAX_LANES} by name), x = time from the first start to the last. */
   private static void chart(String image, List<StartEntry> entries, long from, long to, Writer out) throws IOException {
     List<String> lanes = new ArrayList<>(new TreeSet<>(entries.stream().map(HtmlReport::lane).toList()));
     boolean cut = lanes.size() > MAX_LANES;
@@ -124,8 +127,8 @@ final class HtmlReport {
           + "\" y1=\"" + y + "\" x2=\"" + (WIDTH - 10) + "\" y2=\"" + y + "\" stroke=\"#eee\"/>\n");
     }
     out.write("<text x=\"" + LEFT + "\" y=\"" + (height - 4) + "\" font-size=\"10\" fill=\"#666\">"
-        + esc(Instant.ofEpochMilli(from).toString()) + "</text><text x=\"" + (WIDTH - 10) + "\" y=\"" + (height - 4)
-        + "\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">" + esc(Instant.ofEpochMilli(to).toString()) + "</text>\n");
+        + esc(Times.format(Instant.ofEpochMilli(from))) + "</text><text x=\"" + (WIDTH - 10) + "\" y=\"" + (height - 4)
+        + "\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">" + esc(Times.format(Instant.ofEpochMilli(to))) + "</text>\n");
     double span = Math.max(1, to - from);
     for (StartEntry e : entries) {
       int laneIndex = lanes.indexOf(lane(e));

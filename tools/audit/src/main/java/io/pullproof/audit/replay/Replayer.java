@@ -10,6 +10,7 @@ import io.pullproof.audit.report.Fallback;
 import io.pullproof.audit.report.StaleAllow;
 import io.pullproof.audit.report.StartEntry;
 import io.pullproof.audit.report.StartRef;
+import io.pullproof.audit.report.Times;
 import io.pullproof.audit.report.VerdictFields;
 import io.pullproof.decision.Grant;
 import io.pullproof.decision.InMemoryDecisionState;
@@ -72,6 +73,9 @@ public final class Replayer {
   private final List<ContainerStartObserved> unaskedStarts = new ArrayList<>();
   private final List<StaleAllow> staleCached = new ArrayList<>();
   private final Map<String, Long> notes = new TreeMap<>();
+  /** Grant ids by grant: a SHA-256 per decision would cost more than the decision. */
+  private final Map<Grant, String> grantIds = new HashMap<>();
+  private Map<String, String> decisionVerdicts = Map.of();
 
   public Replayer(AuditQuery query, String topicPrefix) {
     this.query = query;
@@ -98,7 +102,7 @@ public final class Replayer {
    */
   public AuditReport replay(List<LogEntry> entries, long eventsRead) {
     entries.sort(null);
-    Map<String, String> decisionVerdicts = decisionVerdicts(entries);
+    decisionVerdicts = decisionVerdicts(entries);
     for (LogEntry entry : entries) {
       SpecificRecord event = entry.event();
       if (event instanceof ImagePulled pulled) {
@@ -112,7 +116,7 @@ public final class Replayer {
           note("duplicateRequests");
         }
       } else if (event instanceof StartVerdictIssued verdict) {
-        verdict(verdict, decisionVerdicts);
+        verdict(verdict);
       } else if (event instanceof ContainerStartObserved observed) {
         observed(observed);
       }
@@ -151,7 +155,7 @@ public final class Replayer {
     state.recordGrant(grant);
   }
 
-  private void verdict(StartVerdictIssued verdict, Map<String, String> decisionVerdicts) {
+  private void verdict(StartVerdictIssued verdict) {
     Start start = starts.get(verdict.getRequestId());
     if (start == null) {
       note("verdictsWithoutRequest");
@@ -180,7 +184,7 @@ public final class Replayer {
       // The agent reused an ALLOW: would the decision code still give it now?
       Decision now = decision(start.request, observed.getOccurredAt(), false);
       if (now != null && staleReason(now.verdict.reason())) {
-        staleCached.add(new StaleAllow(observed.getOccurredAt().toString(), DecisionSource.CACHED_VERDICT.name(),
+        staleCached.add(new StaleAllow(Times.format(observed.getOccurredAt()), DecisionSource.CACHED_VERDICT.name(),
             requestId, observed.getEventId(), ref(observed),
             new VerdictFields(String.valueOf(observed.getVerdict()), String.valueOf(observed.getReason()), null),
             fields(now.verdict)));
@@ -219,9 +223,10 @@ public final class Replayer {
     return reason == Reason.REVOKED || reason == Reason.GRANT_EXPIRED;
   }
 
-  private static VerdictFields fields(Verdict verdict) {
-    return new VerdictFields(VerdictEvents.verdict(verdict).name(), VerdictEvents.reason(verdict).name(),
-        VerdictEvents.grantId(verdict));
+  private VerdictFields fields(Verdict verdict) {
+    String grantId = verdict.grant() == null ? null
+        : grantIds.computeIfAbsent(verdict.grant(), g -> VerdictEvents.grantId(verdict));
+    return new VerdictFields(VerdictEvents.verdict(verdict).name(), VerdictEvents.reason(verdict).name(), grantId);
   }
 
   private static VerdictFields fields(StartVerdictIssued verdict) {
@@ -270,15 +275,15 @@ public final class Replayer {
           bypasses.add(bypass(observed, why));
         }
         if (observed.getDecisionSource() == DecisionSource.REGISTRY_FALLBACK) {
-          fallbacks.add(new Fallback(observed.getOccurredAt().toString(), observed.getEventId(), observed.getRequestId(),
+          fallbacks.add(new Fallback(Times.format(observed.getOccurredAt()), observed.getEventId(), observed.getRequestId(),
               ref(observed), observed.getOutcome().name(), observed.getRegistryStatus()));
         }
-        entries.add(new StartEntry(observed.getOccurredAt().toString(), request.getEventId(), observed.getEventId(),
+        entries.add(new StartEntry(Times.format(observed.getOccurredAt()), request.getEventId(), observed.getEventId(),
             ref(observed), credential(observed, start), recorded == null ? null : fields(recorded),
             observed.getOutcome().name(), observed.getDecisionSource().name(), why == null ? null : "bypass: " + why));
       }
       if (requestReported && start.outcomes.isEmpty()) {
-        entries.add(new StartEntry(request.getOccurredAt().toString(), request.getEventId(), null, ref(request),
+        entries.add(new StartEntry(Times.format(request.getOccurredAt()), request.getEventId(), null, ref(request),
             credential(null, start), recorded == null ? null : fields(recorded), null, null, null));
       }
     }
@@ -292,7 +297,7 @@ public final class Replayer {
       if (why != null) {
         bypasses.add(bypass(observed, why));
       }
-      entries.add(new StartEntry(observed.getOccurredAt().toString(), null, observed.getEventId(), ref(observed),
+      entries.add(new StartEntry(Times.format(observed.getOccurredAt()), null, observed.getEventId(), ref(observed),
           credential(observed, null), null, observed.getOutcome().name(), observed.getDecisionSource().name(),
           why == null ? null : "bypass: " + why));
     }
@@ -310,7 +315,7 @@ public final class Replayer {
       byImage.computeIfAbsent(entry.start().image(), k -> new ArrayList<>()).add(entry);
       byTenant.computeIfAbsent(entry.start().namespace(), k -> new ArrayList<>()).add(entry);
     }
-    AuditScope scope = new AuditScope(query.from().toString(), query.to().toString(), query.cluster(), query.namespace(),
+    AuditScope scope = new AuditScope(Times.format(query.from()), Times.format(query.to()), query.cluster(), query.namespace(),
         query.image(), topicPrefix, query.policyName());
     return new AuditReport(scope, eventsRead, replayed, divergences, bypasses, stale, fallbacks, byImage, byTenant,
         new TreeMap<>(notes));
@@ -330,24 +335,24 @@ public final class Replayer {
       boolean staleAllow = "ALLOW".equals(recorded.verdict()) && start.recomputed.verdict() != null
           && staleReason(Reason.valueOf(start.recomputed.reason())) && !anyMatches;
       if (staleAllow) {
-        stale.add(new StaleAllow(verdict.getOccurredAt().toString(), DecisionSource.VERDICT.name(),
+        stale.add(new StaleAllow(Times.format(verdict.getOccurredAt()), DecisionSource.VERDICT.name(),
             verdict.getRequestId(), verdict.getEventId(), ref, recorded, start.recomputed));
       } else {
-        divergences.add(new Divergence(verdict.getOccurredAt().toString(), verdict.getRequestId(), verdict.getEventId(),
+        divergences.add(new Divergence(Times.format(verdict.getOccurredAt()), verdict.getRequestId(), verdict.getEventId(),
             ref, recorded, start.recomputed, verdict.getEventId().equals(VerdictEvents.eventId(verdict.getRequestId()))));
       }
     }
   }
 
-  /** The verdict the service published for the request (else the earliest one), or {@code null}. */
-  private static StartVerdictIssued recordedVerdict(Start start) {
-    String serviceId = VerdictEvents.eventId(start.request.getEventId());
+  /** The verdict the request was decided at: the service's (else the earliest), or {@code null}. */
+  private StartVerdictIssued recordedVerdict(Start start) {
+    String chosen = decisionVerdicts.get(start.request.getEventId());
     for (StartVerdictIssued verdict : start.verdicts) {
-      if (verdict.getEventId().equals(serviceId)) {
+      if (verdict.getEventId().equals(chosen)) {
         return verdict;
       }
     }
-    return start.verdicts.isEmpty() ? null : start.verdicts.get(0);
+    return null;
   }
 
   /**
@@ -379,7 +384,7 @@ public final class Replayer {
   }
 
   private static Bypass bypass(ContainerStartObserved observed, String why) {
-    return new Bypass(observed.getOccurredAt().toString(), observed.getEventId(), observed.getRequestId(), ref(observed),
+    return new Bypass(Times.format(observed.getOccurredAt()), observed.getEventId(), observed.getRequestId(), ref(observed),
         observed.getDecisionSource().name(), why);
   }
 

@@ -104,6 +104,20 @@ class ReplayerTest {
   }
 
   @Test
+  void timelinesAreInTimeOrderWhateverTheFraction() {
+    log.add(pull);
+    allowedStart(1);
+    ContainerStartRequested early = request(1);
+    early.setOccurredAt(T0.plusMillis(1004));
+    log.add(early);
+
+    AuditReport report = replay();
+
+    assertThat(report.timelinesByImage().get("registry.example/team-a/app")).extracting(e -> e.at())
+        .containsExactly("2026-11-22T10:00:01.004Z", "2026-11-22T10:00:01.005Z");
+  }
+
+  @Test
   void extraOppositeVerdictIsOneDivergenceAndTheServiceVerdictStillMatches() {
     log.add(pull);
     ContainerStartRequested request = allowedStart(1);
