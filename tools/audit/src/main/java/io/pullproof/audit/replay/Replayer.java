@@ -127,10 +127,21 @@ public final class Replayer {
   /** requestId → event id of the verdict at which the request is decided. */
   private static Map<String, String> decisionVerdicts(List<LogEntry> entries) {
     Map<String, String> chosen = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (LogEntry entry : entries) {
+      if (entry.event() instanceof StartVerdictIssued verdict) {
+        counts.merge(verdict.getRequestId(), 1, Integer::sum);
+      }
+    }
     Set<String> serviceIssued = new HashSet<>();
     for (LogEntry entry : entries) {
       if (entry.event() instanceof StartVerdictIssued verdict) {
         String requestId = verdict.getRequestId();
+        if (counts.get(requestId) == 1) {
+          // The only verdict is the decision point whoever issued it: no need to derive the id.
+          chosen.put(requestId, verdict.getEventId());
+          continue;
+        }
         boolean derived = verdict.getEventId().equals(VerdictEvents.eventId(requestId));
         if (!chosen.containsKey(requestId) || derived && serviceIssued.add(requestId)) {
           chosen.put(requestId, verdict.getEventId());

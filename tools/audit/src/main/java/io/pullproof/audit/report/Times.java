@@ -16,6 +16,12 @@ public final class Times {
   private Times() {}
 
   public static String format(Instant instant) {
+    if (instant.getNano() % 1_000_000 == 0 && instant.getEpochSecond() >= 0 && instant.getEpochSecond() < 253_402_300_800L) {
+      // Event times are Avro timestamp-millis: Instant.toString gives "...:ssZ" or "...:ss.SSSZ",
+      // several times faster than the formatter; only the whole second needs its ".000".
+      String text = instant.toString();
+      return instant.getNano() == 0 ? text.substring(0, text.length() - 1) + ".000Z" : text;
+    }
     return MILLIS.format(instant);
   }
 }
