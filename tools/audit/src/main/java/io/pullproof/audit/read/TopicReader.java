@@ -32,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicReader {
   private static final Duration POLL = Duration.ofMillis(200);
+  /** No record for this long while offsets remain: the broker is gone, say so rather than hang. */
+  private static final long STALL_NANOS = Duration.ofSeconds(60).toNanos();
 
   /** Told how many records were read out of how many; called on the reading thread. */
   public interface Progress {
@@ -95,8 +97,16 @@ public final class TopicReader {
     long read = 0;
     long undecodable = 0;
     long endMillis = end.toEpochMilli();
+    long lastProgress = System.nanoTime();
     while (!open.isEmpty()) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+      var records = consumer.poll(POLL);
+      if (!records.isEmpty()) {
+        lastProgress = System.nanoTime();
+      } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
+        throw new IllegalStateException("no record from Kafka for 60 s with " + (total - read) + " records left to read in "
+            + open + "; is the broker up?");
+      }
+      for (ConsumerRecord<byte[], byte[]> record : records) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         if (record.offset() >= stop.get(tp)) {
           continue;

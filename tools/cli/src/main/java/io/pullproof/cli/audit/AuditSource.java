@@ -132,7 +132,13 @@ public final class AuditSource {
     TopicNames topics = topics();
     TopicReader.Progress progress = ProgressBar.forTerminal(System.err);
     try {
-      return AuditReplay.run(kafka, topics, query, progress);
+      AuditReplay.Result result = AuditReplay.run(kafka, topics, query, progress);
+      if (result.undecodable() > 0) {
+        // Not fatal (a poison record is no reason to lose the audit), but the report is partial.
+        System.err.printf("pullproof: warning: %,d of %,d records could not be decoded (wrong --schema-registry?"
+            + " dead letters?); they are left out of the report%n", result.undecodable(), result.records());
+      }
+      return result;
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage(), e);
     } finally {
