@@ -152,6 +152,7 @@ class AuditReplayIT {
     TopicNames topics = publish(workload);
     Path html = OUT.resolve("audit-report.html").toAbsolutePath();
     assertThat(replay(topics, "--format", "html", "--out", html.toString()).exitCode()).isEqualTo(3);
+    assertInjectedFindings(jsonReport(topics, OUT.resolve("audit-report.json")), workload);
     String source = Files.readString(html);
     assertThat(source).doesNotContain("http://", "https://", "<script", "src=");
 

@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * A small fleet's log, written as the agents and the decision service would write it (verdicts
@@ -205,36 +207,64 @@ final class AuditWorkload {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       new TopicProvisioner(admin).ensure(TopicLayout.singleBroker().specs(topics).values());
     }
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(kafka.producerProperties())) {
-      for (SpecificRecord event : events) {
-        String topic;
-        String key;
-        long at;
-        if (event instanceof ImagePulled e) {
-          topic = topics.pulls();
-          key = e.getImageRef();
-          at = e.getOccurredAt().toEpochMilli();
-        } else if (event instanceof ContainerStartRequested e) {
-          topic = topics.startRequests();
-          key = e.getImageRef();
-          at = e.getOccurredAt().toEpochMilli();
-        } else if (event instanceof StartVerdictIssued e) {
-          topic = topics.verdicts();
-          key = e.getNode().getCluster() + "/" + e.getNode().getNode();
-          at = e.getOccurredAt().toEpochMilli();
-        } else if (event instanceof ContainerStartObserved e) {
-          topic = topics.startOutcomes();
-          key = e.getNode().getCluster() + "/" + e.getNode().getNode();
-          at = e.getOccurredAt().toEpochMilli();
-        } else {
-          var e = (io.pullproof.events.CredentialRevoked) event;
-          topic = topics.revocations();
-          key = e.getValue();
-          at = e.getOccurredAt().toEpochMilli();
-        }
-        producer.send(new ProducerRecord<>(topic, null, at, key, event));
-      }
-      producer.flush();
+    List<ProducerRecord<String, SpecificRecord>> pending = new ArrayList<>(events.size());
+    for (SpecificRecord event : events) {
+      pending.add(record(topics, event));
     }
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(kafka.producerProperties())) {
+      // On a loaded machine a fresh topic's partitions can refuse writes until their leader is
+      // ready, long enough for batches to expire: re-send what failed (nothing of it was written),
+      // and fail loudly if a record still cannot be written, since the report counts every event.
+      for (int attempt = 1; !pending.isEmpty(); attempt++) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
+        for (ProducerRecord<String, SpecificRecord> record : pending) {
+          sends.add(producer.send(record));
+        }
+        producer.flush();
+        List<ProducerRecord<String, SpecificRecord>> failed = new ArrayList<>();
+        Exception last = null;
+        for (int i = 0; i < sends.size(); i++) {
+          try {
+            sends.get(i).get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            failed.add(pending.get(i));
+            last = e;
+          }
+        }
+        if (!failed.isEmpty() && attempt == 3) {
+          throw new IllegalStateException(failed.size() + " events could not be published", last);
+        }
+        pending = failed;
+      }
+    }
+  }
+
+  private static ProducerRecord<String, SpecificRecord> record(TopicNames topics, SpecificRecord event) {
+    String topic;
+    String key;
+    long at;
+    if (event instanceof ImagePulled e) {
+      topic = topics.pulls();
+      key = e.getImageRef();
+      at = e.getOccurredAt().toEpochMilli();
+    } else if (event instanceof ContainerStartRequested e) {
+      topic = topics.startRequests();
+      key = e.getImageRef();
+      at = e.getOccurredAt().toEpochMilli();
+    } else if (event instanceof StartVerdictIssued e) {
+      topic = topics.verdicts();
+      key = e.getNode().getCluster() + "/" + e.getNode().getNode();
+      at = e.getOccurredAt().toEpochMilli();
+    } else if (event instanceof ContainerStartObserved e) {
+      topic = topics.startOutcomes();
+      key = e.getNode().getCluster() + "/" + e.getNode().getNode();
+      at = e.getOccurredAt().toEpochMilli();
+    } else {
+      var e = (io.pullproof.events.CredentialRevoked) event;
+      topic = topics.revocations();
+      key = e.getValue();
+      at = e.getOccurredAt().toEpochMilli();
+    }
+    return new ProducerRecord<>(topic, null, at, key, event);
   }
 }
