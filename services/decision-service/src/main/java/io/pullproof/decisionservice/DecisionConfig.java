@@ -1,6 +1,6 @@
 package io.pullproof.decisionservice;
 
-import io.pullproof.decisionservice.policy.FleetPolicy;
+import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decisionservice.policy.FleetPolicyParser;
 import io.pullproof.kafka.KafkaClientConfig;
 import io.pullproof.kafka.TopicNames;

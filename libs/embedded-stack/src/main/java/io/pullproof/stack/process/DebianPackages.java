@@ -20,6 +20,8 @@ public final class DebianPackages {
   public record Requirement(String pkg, Path marker) {}
 
   public static final Requirement DOCKER_REGISTRY = new Requirement("docker-registry", Path.of("/usr/bin/docker-registry"));
+  /** Headless rendering checks of HTML reports (the audit's). */
+  public static final Requirement CHROMIUM = new Requirement("chromium", Path.of("/usr/bin/chromium"));
 
   public static synchronized void ensureInstalled(List<Requirement> requirements, Consumer<String> progress) {
     List<String> missing = new ArrayList<>();

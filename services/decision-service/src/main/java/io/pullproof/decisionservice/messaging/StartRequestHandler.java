@@ -1,18 +1,15 @@
 package io.pullproof.decisionservice.messaging;
 
 import io.pullproof.decision.DecisionState;
-import io.pullproof.decision.GrantId;
-import io.pullproof.decision.Outcome;
+import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decision.StartRequest;
 import io.pullproof.decision.VerdictPolicy;
+import io.pullproof.decision.events.RequestMapper;
+import io.pullproof.decision.events.VerdictEvents;
 import io.pullproof.decisionservice.DecisionMetrics;
-import io.pullproof.decisionservice.policy.FleetPolicy;
 import io.pullproof.decisionservice.state.FleetState;
-import io.pullproof.decisionservice.state.LogEventMapper;
 import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.StartVerdictIssued;
-import io.pullproof.events.Verdict;
-import io.pullproof.events.VerdictReason;
 import io.pullproof.kafka.BatchHandler;
 import io.pullproof.kafka.BatchResult;
 import io.pullproof.kafka.ClassifiedException;
@@ -20,12 +17,10 @@ import io.pullproof.kafka.ConsumedBatch;
 import io.pullproof.kafka.ConsumedRecord;
 import io.pullproof.kafka.DeadLetterReason;
 import io.pullproof.kafka.FailureClass;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -123,7 +118,7 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
   private StartVerdictIssued verdictEvent(ContainerStartRequested request, io.pullproof.decision.Verdict verdict,
       VerdictPolicy clusterPolicy, Instant now) {
     return StartVerdictIssued.newBuilder()
-        .setEventId(UUID.nameUUIDFromBytes(("verdict:" + request.getEventId()).getBytes(StandardCharsets.UTF_8)).toString())
+        .setEventId(VerdictEvents.eventId(request.getEventId()))
         .setRequestId(request.getEventId())
         .setOccurredAt(now)
         .setNode(request.getNode())
@@ -131,9 +126,9 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
         .setContainer(request.getContainer())
         .setName(request.getName())
         .setImageRef(request.getImageRef())
-        .setVerdict(verdict.outcome() == Outcome.ALLOW ? Verdict.ALLOW : Verdict.REPULL)
-        .setReason(VerdictReason.valueOf(verdict.reason().name()))
-        .setGrantId(verdict.grant() == null ? null : GrantId.of(verdict.grant()))
+        .setVerdict(VerdictEvents.verdict(verdict))
+        .setReason(VerdictEvents.reason(verdict))
+        .setGrantId(VerdictEvents.grantId(verdict))
         .setDryRun(dryRun)
         .setPolicy(clusterPolicy.policy().forNamespace(request.getPod().getNamespace()).verificationPolicy().configName())
         .setDecidedBy(instanceId)

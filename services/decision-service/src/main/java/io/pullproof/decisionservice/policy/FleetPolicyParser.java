@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pullproof.decision.Allowlist;
 import io.pullproof.decision.ClusterPolicy;
+import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decision.InvalidPolicyException;
 import io.pullproof.decision.Policy;
 import io.pullproof.decision.VerificationPolicy;

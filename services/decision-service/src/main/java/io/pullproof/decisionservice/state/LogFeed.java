@@ -1,5 +1,6 @@
 package io.pullproof.decisionservice.state;
 
+import io.pullproof.decision.events.LogEventMapper;
 import io.pullproof.events.CredentialRevoked;
 import io.pullproof.events.ImagePulled;
 import java.time.Duration;

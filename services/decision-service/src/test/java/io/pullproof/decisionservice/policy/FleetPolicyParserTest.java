@@ -3,6 +3,7 @@ package io.pullproof.decisionservice.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decision.Policy;
 import io.pullproof.decision.VerificationPolicy;
 import io.pullproof.kit.config.InvalidConfigException;

@@ -1,4 +1,4 @@
-package io.pullproof.decisionservice.messaging;
+package io.pullproof.decision.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,8 @@
-package io.pullproof.decisionservice.messaging;
+package io.pullproof.decision.events;
 
 import io.pullproof.decision.PullPolicy;
 import io.pullproof.decision.PullSecret;
 import io.pullproof.decision.StartRequest;
-import io.pullproof.decisionservice.state.LogEventMapper;
 import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.CredentialIdentity;
 import io.pullproof.events.CredentialKind;
@@ -13,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns a {@code ContainerStartRequested} into the decision function's {@link StartRequest}. */
-final class RequestMapper {
+public final class RequestMapper {
   private RequestMapper() {}
 
   /**
@@ -21,7 +20,7 @@ final class RequestMapper {
    *
    * @throws IllegalArgumentException naming the field when the request cannot be decided
    */
-  static StartRequest toStartRequest(ContainerStartRequested request, Instant now) {
+  public static StartRequest toStartRequest(ContainerStartRequested request, Instant now) {
     List<PullSecret> secrets = new ArrayList<>(request.getSecrets().size());
     for (int i = 0; i < request.getSecrets().size(); i++) {
       CredentialIdentity credential = request.getSecrets().get(i);

@@ -1,4 +1,4 @@
-package io.pullproof.decisionservice.state;
+package io.pullproof.decision.events;
 
 import io.pullproof.decision.Grant;
 import io.pullproof.decision.ObjectRef;

@@ -1,8 +1,5 @@
-package io.pullproof.decisionservice.policy;
+package io.pullproof.decision;
 
-import io.pullproof.decision.ClusterPolicy;
-import io.pullproof.decision.Policy;
-import io.pullproof.decision.VerdictPolicy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,0 +1,160 @@
+package io.pullproof.cli.audit;
+
+import io.pullproof.audit.AuditQuery;
+import io.pullproof.audit.AuditReplay;
+import io.pullproof.audit.ProgressBar;
+import io.pullproof.audit.read.TopicReader;
+import io.pullproof.cli.BadInputException;
+import io.pullproof.cli.stack.DurationConverter;
+import io.pullproof.decision.FleetPolicy;
+import io.pullproof.decisionservice.policy.FleetPolicyParser;
+import io.pullproof.kafka.KafkaClientConfig;
+import io.pullproof.kafka.TopicNames;
+import io.pullproof.kit.config.InvalidConfigException;
+import io.pullproof.stack.StackState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the log is and which part of it to audit: the options {@code audit replay} and
+ * {@code audit who-ran} share. Every problem is bad input naming the option (exit 2).
+ */
+public final class AuditSource {
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(names = "--schema-registry", paramLabel = "URL", description = "Schema registry base URL, e.g. http://127.0.0.1:8081.")
+  String schemaRegistry;
+
+  @Option(names = "--stack", paramLabel = "DIR",
+      description = "Read Kafka and the registry from a running embedded stack (./pullproof stack up --data-dir DIR) instead.")
+  Path stack;
+
+  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = TopicNames.DEFAULT_PREFIX,
+      description = "Prefix of the installation's topics, e.g. a demo's (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "The decision service's policy file (PULLPROOF_DECISION_POLICY_FILE); default: the kubelet default everywhere.")
+  Path policy;
+
+  @Option(names = "--from", paramLabel = "TIME", required = true, description = "Window start, ISO-8601 (2026-11-22T10:00:00Z).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "Window end (exclusive), ISO-8601; default: now.")
+  String to;
+
+  @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+      description = "How long after --to verdicts and outcomes of requests in the window are still read (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Option(names = "--cluster", paramLabel = "NAME", description = "Only starts in this cluster.")
+  String cluster;
+
+  @Option(names = "--namespace", paramLabel = "NAME", description = "Only pods of this namespace (tenant).")
+  String namespace;
+
+  KafkaClientConfig kafka() {
+    String servers = bootstrap;
+    String registry = schemaRegistry;
+    if (stack != null) {
+      if (servers != null || registry != null) {
+        throw new BadInputException("--stack " + stack + ": give either --stack or --bootstrap/--schema-registry, not both");
+      }
+      Optional<StackState> state;
+      try {
+        state = StackState.read(stack);
+      } catch (RuntimeException e) {
+        throw new BadInputException("--stack " + stack + ": " + e.getMessage(), e);
+      }
+      if (state.isEmpty() || !"UP".equals(state.get().status())) {
+        throw new BadInputException("--stack " + stack + ": no running stack there (" + StackState.FILE
+            + (state.isEmpty() ? " missing" : " says " + state.get().status()) + "); start it with ./pullproof stack up");
+      }
+      servers = state.get().kafkaBootstrap();
+      registry = state.get().schemaRegistryUrl();
+    }
+    if (servers == null) {
+      throw new BadInputException("--bootstrap is required (or --stack DIR)");
+    }
+    if (registry == null) {
+      throw new BadInputException("--schema-registry is required (or --stack DIR)");
+    }
+    try {
+      return new KafkaClientConfig(servers, registry, "pullproof-audit");
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException((e.getMessage().contains("bootstrapServers") ? "--bootstrap " : "--schema-registry ")
+          + e.getMessage(), e);
+    }
+  }
+
+  TopicNames topics() {
+    try {
+      return new TopicNames(topicPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--topic-prefix: " + e.getMessage(), e);
+    }
+  }
+
+  AuditQuery query(String image) {
+    Instant start = instant("--from", from);
+    Instant end = to == null ? Instant.now() : instant("--to", to);
+    if (!start.isBefore(end)) {
+      throw new BadInputException("--from " + from + " must be before --to " + (to == null ? "(now) " + end : to));
+    }
+    if (grace.isNegative()) {
+      throw new BadInputException("--grace " + grace + ": must not be negative");
+    }
+    FleetPolicy fleetPolicy = FleetPolicy.kubeletDefault();
+    String policyName = "kubelet default (NeverVerifyPreloadedImages, no expiry)";
+    if (policy != null) {
+      if (!Files.isReadable(policy)) {
+        throw new BadInputException("--policy " + policy + ": no such readable file");
+      }
+      try {
+        fleetPolicy = FleetPolicyParser.parse(policy, "--policy");
+      } catch (InvalidConfigException e) {
+        throw new BadInputException(e.getMessage(), e);
+      }
+      policyName = policy.getFileName().toString();
+    }
+    return new AuditQuery(start, end, grace, blankToNull(cluster), blankToNull(namespace), image, fleetPolicy, policyName);
+  }
+
+  /** Reads and replays, with a progress bar on a terminal; a missing topic is bad input. */
+  AuditReplay.Result run(AuditQuery query) {
+    KafkaClientConfig kafka = kafka();
+    TopicNames topics = topics();
+    TopicReader.Progress progress = ProgressBar.forTerminal(System.err);
+    try {
+      AuditReplay.Result result = AuditReplay.run(kafka, topics, query, progress);
+      if (result.undecodable() > 0) {
+        // Not fatal (a poison record is no reason to lose the audit), but the report is partial.
+        System.err.printf("pullproof: warning: %,d of %,d records could not be decoded (wrong --schema-registry?"
+            + " dead letters?); they are left out of the report%n", result.undecodable(), result.records());
+      }
+      return result;
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage(), e);
+    } finally {
+      ProgressBar.finish(progress);
+    }
+  }
+
+  private static Instant instant(String option, String value) {
+    try {
+      return Instant.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new BadInputException(option + " '" + value + "': not an ISO-8601 instant such as 2026-11-22T10:00:00Z");
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}
