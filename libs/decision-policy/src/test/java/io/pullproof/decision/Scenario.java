@@ -36,6 +36,7 @@ final class Scenario {
   final List<String[]> nodePulls = new ArrayList<>();
   final List<String[]> intents = new ArrayList<>();
   final List<Revocation> revocations = new ArrayList<>();
+  final List<Grant> lateGrants = new ArrayList<>();
   final Request request = new Request();
   Reason expectedReason;
   Grant expectedGrant;
@@ -95,6 +96,12 @@ final class Scenario {
     return this;
   }
 
+  /** Grants recorded after the revocations (a pull event that arrives late). */
+  Scenario grantsAfterRevocations(Grant... more) {
+    lateGrants.addAll(List.of(more));
+    return this;
+  }
+
   Scenario revoke(Revocation revocation) {
     revocations.add(revocation);
     return this;
@@ -126,6 +133,7 @@ final class Scenario {
     nodePulls.forEach(p -> state.recordNodePull(p[0], p[1]));
     intents.forEach(i -> state.recordPullIntent(i[0], i[1]));
     revocations.forEach(state::revoke);
+    lateGrants.forEach(state::recordGrant);
     return state;
   }
 

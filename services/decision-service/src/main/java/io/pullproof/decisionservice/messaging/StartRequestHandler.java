@@ -112,7 +112,8 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
       VerdictPolicy clusterPolicy = policy.forCluster(request.getNode().getCluster());
       io.pullproof.decision.Verdict verdict = clusterPolicy.decide(decisionState, startRequest);
       if (verdict.update() != null) {
-        reader.recordDerivedGrant(record.partition(), verdict.update().grant());
+        // The pod's secret lives in the requesting node's cluster (for a namespace revocation).
+        reader.recordDerivedGrant(record.partition(), verdict.update().grant().inCluster(request.getNode().getCluster()));
       }
       metrics.verdict(verdict.reason());
       answers.add(new Answer(slice, startRequest.node(), verdictEvent(request, verdict, clusterPolicy, now)));

@@ -25,7 +25,10 @@ public final class LogEventMapper {
     return node.getCluster() + "/" + node.getNode();
   }
 
-  /** The grant an {@code ImagePulled} proves. */
+  /**
+   * The grant an {@code ImagePulled} proves. A secret or service account lives in the cluster of
+   * the node that pulled with it (a pod runs on its own cluster's nodes).
+   */
   public static Grant grant(ImagePulled pulled) {
     CredentialIdentity credential = pulled.getCredential();
     Instant verifiedAt = pulled.getOccurredAt();
@@ -37,17 +40,18 @@ public final class LogEventMapper {
       case SECRET -> {
         SecretRef secret = required(credential.getSecret(), "credential.secret");
         yield Grant.secret(imageRef, name, PullSecret.of(secret.getNamespace(), secret.getName(), secret.getUid(),
-            required(credential.getHash(), "credential.hash")), verifiedAt);
+            required(credential.getHash(), "credential.hash")), verifiedAt).inCluster(pulled.getNode().getCluster());
       }
       case SERVICE_ACCOUNT -> Grant.serviceAccount(imageRef, name, objectRef(
-          required(credential.getServiceAccount(), "credential.serviceAccount")), verifiedAt);
+          required(credential.getServiceAccount(), "credential.serviceAccount")), verifiedAt)
+          .inCluster(pulled.getNode().getCluster());
     };
   }
 
   /**
    * The revocation a {@code CredentialRevoked} asks for. A namespace revocation limited to one
-   * cluster is applied fleet-wide: grants carry no cluster here, and revoking more only costs
-   * REPULLs, never a wrong ALLOW.
+   * cluster withdraws the grants of that cluster's namespace on every node of the fleet (see
+   * {@link Revocation}); an empty cluster means every cluster.
    */
   public static Revocation revocation(CredentialRevoked revoked) {
     Revocation.Kind kind = switch (revoked.getScope()) {
@@ -56,7 +60,8 @@ public final class LogEventMapper {
       case SERVICE_ACCOUNT_UID -> Revocation.Kind.SERVICE_ACCOUNT_UID;
       case NAMESPACE -> Revocation.Kind.NAMESPACE;
     };
-    return new Revocation(kind, revoked.getValue(), revoked.getOccurredAt());
+    String cluster = revoked.getCluster() == null || revoked.getCluster().isEmpty() ? null : revoked.getCluster();
+    return new Revocation(kind, revoked.getValue(), revoked.getOccurredAt(), cluster);
   }
 
   public static ObjectRef objectRef(ServiceAccountRef account) {

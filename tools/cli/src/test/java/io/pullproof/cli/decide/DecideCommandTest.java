@@ -78,6 +78,21 @@ class DecideCommandTest {
     assertThat(update.get("grant").get("verifiedAt").asText()).as("matching is no verification").isEqualTo("2026-11-20T00:00:00Z");
   }
 
+  @ParameterizedTest(name = "namespace team-a revoked in cluster {0} → {1}")
+  @CsvSource({"prod, REVOKED", "dev, SECRET_HASH_MATCH"})
+  void aNamespaceRevocationLimitedToAClusterRevokesOnlyThatClustersGrants(String revokedCluster, String reason)
+      throws IOException {
+    InProcessCli run = decideChanged(state -> {
+      ((ObjectNode) state.get("grants").get(0)).put("cluster", "prod");
+      ((ArrayNode) state.get("revocations")).addObject().put("namespace", "team-a").put("cluster", revokedCluster);
+    }, request -> { });
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode printed = JSON.readTree(run.out());
+    assertThat(printed.get("reason").asText()).isEqualTo(reason);
+    assertThat(printed.get("grant").get("cluster").asText()).isEqualTo("prod");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInputs")
   void badInputExits2NamingTheFileFieldAndValue(String description, Consumer<ObjectNode> changeState,
@@ -110,6 +125,12 @@ class DecideCommandTest {
         badState("a revocation naming two things",
             state -> ((ArrayNode) state.get("revocations")).addObject().put("secretUid", "a").put("namespace", "b"),
             "state.json: revocations[1]: names both secretUid and namespace"),
+        badState("a cluster on a grant that has no secret or service account",
+            state -> ((ObjectNode) state.get("grants").get(3)).put("cluster", "prod"),
+            "state.json: grants[3].cluster: not allowed in a grant of kind"),
+        badState("a cluster on a revocation other than a namespace's",
+            state -> ((ObjectNode) state.get("revocations").get(0)).put("cluster", "prod"),
+            "state.json: revocations[0].cluster: only limits a namespace revocation"),
         Arguments.of("a missing request field", same, (Consumer<ObjectNode>) request -> request.remove("imageRef"),
             List.of("request.json: imageRef: missing")),
         Arguments.of("an unknown pull policy", same, (Consumer<ObjectNode>) request -> request.put("pullPolicy", "Sometimes"),
