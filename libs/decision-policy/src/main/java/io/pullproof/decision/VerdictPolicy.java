@@ -83,7 +83,7 @@ public final class VerdictPolicy {
       case ALWAYS_VERIFY:
         break;
     }
-    return verify(state.grants(), request, namespacePolicy.maxGrantAgeMillis());
+    return verify(state.grants(), request, policy.maxGrantAgeMillis(namespacePolicy, request.imageName()));
   }
 
   private static Verdict verify(GrantIndex grants, StartRequest request, long maxAgeMillis) {

@@ -32,6 +32,7 @@ final class Scenario {
   final String description;
   Policy policy = Policy.DEFAULT;
   final Map<String, Policy> namespaces = new java.util.HashMap<>();
+  final Map<String, Duration> registryMaxGrantAges = new java.util.HashMap<>();
   final List<Grant> grants = new ArrayList<>();
   final List<String[]> nodePulls = new ArrayList<>();
   final List<String[]> intents = new ArrayList<>();
@@ -62,6 +63,11 @@ final class Scenario {
 
   Scenario maxGrantAge(Duration maxGrantAge) {
     policy = new Policy(policy.verificationPolicy(), policy.allowlist(), maxGrantAge);
+    return this;
+  }
+
+  Scenario registryMaxGrantAge(String registry, Duration maxGrantAge) {
+    registryMaxGrantAges.put(registry, maxGrantAge);
     return this;
   }
 
@@ -138,7 +144,7 @@ final class Scenario {
   }
 
   VerdictPolicy verdictPolicy() {
-    return new VerdictPolicy(new ClusterPolicy(policy, namespaces));
+    return new VerdictPolicy(new ClusterPolicy(policy, namespaces, registryMaxGrantAges));
   }
 
   @Override

@@ -278,6 +278,27 @@ class VerdictPolicyTest {
             .maxGrantAge(Duration.ofDays(2)).grants(SECRET_GRANT)
             .request(r -> r.secrets(SECRET_A))
             .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
+        always("a registry's maxGrantAge expires the grants of its images in every namespace")
+            .registryMaxGrantAge("registry.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("another registry's maxGrantAge does not apply")
+            .registryMaxGrantAge("docker.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
+        always("the shorter age wins: the registry's under a longer cluster age")
+            .maxGrantAge(Duration.ofDays(30)).registryMaxGrantAge("registry.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("the shorter age wins: the namespace's under a longer registry age")
+            .registryMaxGrantAge("registry.io", Duration.ofDays(30))
+            .namespace("team-b", new Policy(ALWAYS_VERIFY, Allowlist.empty(), ONE_DAY)).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("a grant younger than its registry's maxGrantAge allows")
+            .registryMaxGrantAge("registry.io", Duration.ofDays(3)).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
         always("an expired anonymous grant")
             .maxGrantAge(ONE_DAY).grants(ANONYMOUS_GRANT)
             .expect(Reason.GRANT_EXPIRED, ANONYMOUS_GRANT),

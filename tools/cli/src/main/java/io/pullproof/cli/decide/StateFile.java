@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  */
 record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
   private static final Set<String> TOP = Set.of("policy", "grants", "nodePulls", "intents", "revocations");
-  private static final Set<String> POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds", "namespaces");
+  private static final Set<String> POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds", "namespaces", "registries");
+  private static final Set<String> REGISTRY = Set.of("maxGrantAgeSeconds");
   private static final Set<String> NAMESPACE_POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds");
   private static final Set<String> GRANT = Set.of("imageRef", "name", "kind", "secret", "serviceAccount", "nodeCredentialHash", "verifiedAt", "cluster");
   private static final Set<String> SECRET = Set.of("namespace", "name", "uid", "credentialHash");
@@ -79,7 +80,24 @@ record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
         namespaces.put(override.getKey(), policy(in, override.getValue(), overrideAt, cluster, false));
       }
     }
-    return new ClusterPolicy(cluster, namespaces);
+    Map<String, Duration> registries = new HashMap<>();
+    JsonNode registryNodes = in.optionalObject(node, at, "registries");
+    if (registryNodes != null) {
+      for (Map.Entry<String, JsonNode> registry : (Iterable<Map.Entry<String, JsonNode>>) registryNodes::fields) {
+        String registryAt = at + ".registries." + registry.getKey();
+        requireObject(in, registry.getValue(), registryAt, REGISTRY);
+        Long seconds = in.optionalPositiveLong(registry.getValue(), registryAt, "maxGrantAgeSeconds");
+        if (seconds == null) {
+          throw in.bad(JsonInput.child(registryAt, "maxGrantAgeSeconds"), "missing");
+        }
+        registries.put(registry.getKey(), Duration.ofSeconds(seconds));
+      }
+    }
+    try {
+      return new ClusterPolicy(cluster, namespaces, registries);
+    } catch (InvalidPolicyException e) {
+      throw in.bad(at + ".registries", TextNode.valueOf(e.value()), "is rejected: " + e.problem());
+    }
   }
 
   /** A policy whose unset fields inherit from {@code parent}; the cluster's must name its policy. */

@@ -93,6 +93,16 @@ class DecideCommandTest {
     assertThat(printed.get("grant").get("cluster").asText()).isEqualTo("prod");
   }
 
+  @ParameterizedTest(name = "registry {0} with maxGrantAgeSeconds {1} → {2}")
+  @CsvSource({"registry.io, 86400, GRANT_EXPIRED", "registry.io, 604800, SECRET_HASH_MATCH", "docker.io, 86400, SECRET_HASH_MATCH"})
+  void aRegistrysMaxGrantAgeExpiresTheGrantsOfItsImages(String registry, long seconds, String reason) throws IOException {
+    InProcessCli run = decideChanged(state -> ((ObjectNode) state.get("policy")).putObject("registries")
+        .putObject(registry).put("maxGrantAgeSeconds", seconds), request -> { });
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("reason").asText()).isEqualTo(reason);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInputs")
   void badInputExits2NamingTheFileFieldAndValue(String description, Consumer<ObjectNode> changeState,
@@ -131,6 +141,10 @@ class DecideCommandTest {
         badState("a cluster on a revocation other than a namespace's",
             state -> ((ObjectNode) state.get("revocations").get(0)).put("cluster", "prod"),
             "state.json: revocations[0].cluster: only limits a namespace revocation"),
+        badState("a registry that is not a domain",
+            state -> ((ObjectNode) state.get("policy")).putObject("registries").putObject("registry.io/team")
+                .put("maxGrantAgeSeconds", 60),
+            "state.json: policy.registries: \"registry.io/team\" is rejected: a registry is the domain"),
         Arguments.of("a missing request field", same, (Consumer<ObjectNode>) request -> request.remove("imageRef"),
             List.of("request.json: imageRef: missing")),
         Arguments.of("an unknown pull policy", same, (Consumer<ObjectNode>) request -> request.put("pullPolicy", "Sometimes"),
