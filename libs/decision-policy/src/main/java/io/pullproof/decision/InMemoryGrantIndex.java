@@ -15,10 +15,8 @@ import java.util.Map;
  *   <li>a grant is six {@code int}s side by side (hash id, coordinates id, next grant, group and
  *       flags, verification time): 24 bytes, and the grants of a group, written together, share a
  *       cache line or two;
- *   <li>a group is five {@code long}s side by side (four digest words, then name id and form),
- *       reached from a {@code long} slot table whose slot also holds the group's first grant: a
- *       lookup reads the slot, and then the group (to confirm the key) and the first grant are
- *       independent loads that the processor overlaps, two cache-miss latencies instead of three;
+ *   <li>a group is five {@code long}s side by side (four digest words, then name id, form and
+ *       first grant), reached from an {@code int} slot table;
  *   <li>credential hashes, secret and service account coordinates and names are interned, so a
  *       secret that proved access to a thousand images is stored once and compared as an
  *       {@code int};
@@ -60,7 +58,7 @@ public final class InMemoryGrantIndex implements GrantIndex {
   private static final int VERIFIED_LOW = 5;
 
   // A group's longs, at group * GROUP_LONGS: the four digest words, then name id << 33 | form
-  // << 32.
+  // << 32 | first grant.
   private static final int GROUP_LONGS = 5;
   private static final int KEY = 4;
 
@@ -80,11 +78,8 @@ public final class InMemoryGrantIndex implements GrantIndex {
 
   private long[] groupLongs;
   private int groupCount;
-  /**
-   * Open addressing over groups: first grant << 32 | (group index + 1); 0 = free. Kept at most
-   * half full.
-   */
-  private long[] slots;
+  /** Open addressing over groups: group index + 1, 0 = free. Kept at most half full. */
+  private int[] slots;
 
   private int[] grantInts;
   private int grantCount;
@@ -101,7 +96,7 @@ public final class InMemoryGrantIndex implements GrantIndex {
     int grants = Math.max(16, expectedGrants);
     int groups = Math.max(16, expectedGroups);
     groupLongs = new long[groups * GROUP_LONGS];
-    slots = new long[Integer.highestOneBit(groups * 2 - 1) << 1];
+    slots = new int[Integer.highestOneBit(groups * 2 - 1) << 1];
     grantInts = new int[grants * GRANT_INTS];
   }
 
@@ -126,10 +121,7 @@ public final class InMemoryGrantIndex implements GrantIndex {
       words[3] = 0;
     }
     int slot = findGroup(form, words[0], words[1], words[2], words[3], name);
-    if (slot < 0) {
-      slot = addGroup(-slot - 1, form, words, name);
-    }
-    int group = groupAt(slot);
+    int group = slot >= 0 ? slot : addGroup(-slot - 1, form, words, name);
 
     GrantKind kind = grant.kind();
     int subject = grant.subject() == null ? NONE : subjects.intern(grant.subject());
@@ -140,7 +132,7 @@ public final class InMemoryGrantIndex implements GrantIndex {
     long verifiedAt = grant.verifiedAt().toEpochMilli();
     boolean revoked = revokedByEarlierRevocation(kind, grant.subject(), grant.credentialHash(), verifiedAt,
         subject == NONE ? null : subjectCluster(subject));
-    for (int h = headAt(slot); h != NONE; h = next(h)) {
+    for (int h = head(group); h != NONE; h = next(h)) {
       if (sameIdentity(h, kind, subject, hash)) {
         if (verifiedAt >= verifiedAtMillis(h)) {
           grantInts[h * GRANT_INTS + HASH] = hash;
@@ -155,10 +147,10 @@ public final class InMemoryGrantIndex implements GrantIndex {
     int at = h * GRANT_INTS;
     grantInts[at + HASH] = hash;
     grantInts[at + SUBJECT] = subject;
-    grantInts[at + NEXT] = headAt(slot);
+    grantInts[at + NEXT] = head(group);
     grantInts[at + GROUP_AND_FLAGS] = groupAndFlags(group, kind, revoked);
     setVerifiedAt(h, verifiedAt);
-    setHeadAt(slot, h);
+    setHead(group, h);
     return h;
   }
 
@@ -179,6 +171,16 @@ public final class InMemoryGrantIndex implements GrantIndex {
     return revoked;
   }
 
+  /**
+   * Drops the spare capacity that growing by half left in the grant and group arrays, keeping a
+   * sixteenth for grants recorded later: a partition loaded from the snapshot is then held at
+   * about its own size (the spare half of a grown array of a million grants is megabytes).
+   */
+  public void trimToSize() {
+    grantInts = Arrays.copyOf(grantInts, (grantCount + (grantCount >> 4) + 16) * GRANT_INTS);
+    groupLongs = Arrays.copyOf(groupLongs, (groupCount + (groupCount >> 4) + 16) * GROUP_LONGS);
+  }
+
   @Override
   public int size() {
     return grantCount;
@@ -195,18 +197,18 @@ public final class InMemoryGrantIndex implements GrantIndex {
     if (nameId < 0) {
       return NONE;
     }
-    int slot;
+    int group;
     long[] words = new long[4];
     if (packSha256(imageRef, words)) {
-      slot = findGroup(FORM_SHA256, words[0], words[1], words[2], words[3], nameId);
+      group = findGroup(FORM_SHA256, words[0], words[1], words[2], words[3], nameId);
     } else {
       int id = otherImageRefs.idOf(imageRef);
       if (id < 0) {
         return NONE;
       }
-      slot = findGroup(FORM_INTERNED, id, 0, 0, 0, nameId);
+      group = findGroup(FORM_INTERNED, id, 0, 0, 0, nameId);
     }
-    return slot < 0 ? NONE : headAt(slot);
+    return group < 0 ? NONE : head(group);
   }
 
   @Override
@@ -236,16 +238,13 @@ public final class InMemoryGrantIndex implements GrantIndex {
     grantInts[at + VERIFIED_LOW] = (int) millis;
   }
 
-  private int groupAt(int slot) {
-    return (int) slots[slot] - 1;
+  private int head(int group) {
+    return (int) groupLongs[group * GROUP_LONGS + KEY];
   }
 
-  private int headAt(int slot) {
-    return (int) (slots[slot] >>> 32);
-  }
-
-  private void setHeadAt(int slot, int grant) {
-    slots[slot] = (long) grant << 32 | (slots[slot] & 0xFFFFFFFFL);
+  private void setHead(int group, int grant) {
+    int at = group * GROUP_LONGS + KEY;
+    groupLongs[at] = groupLongs[at] & 0xFFFFFFFF_00000000L | (grant & 0xFFFFFFFFL);
   }
 
   /** Name id and form as they sit in the upper half of a group's key word. */
@@ -361,25 +360,24 @@ public final class InMemoryGrantIndex implements GrantIndex {
     return group << FLAG_BITS | kind.ordinal() | (revoked ? REVOKED : 0);
   }
 
-  /** The slot of the group, or {@code -(free slot + 1)} when there is no such group. */
+  /** The group's index, or {@code -(free slot + 1)} when there is no such group. */
   private int findGroup(byte form, long w0, long w1, long w2, long w3, int name) {
-    long[] table = slots;
-    int mask = table.length - 1;
+    int mask = slots.length - 1;
     long key = nameAndForm(name, form);
     for (int i = spread(w0, name) & mask; ; i = (i + 1) & mask) {
-      long slot = table[i];
+      int slot = slots[i];
       if (slot == 0) {
         return -(i + 1);
       }
-      int at = ((int) slot - 1) * GROUP_LONGS;
+      int g = slot - 1;
+      int at = g * GROUP_LONGS;
       if (groupLongs[at] == w0 && groupLongs[at + 1] == w1 && groupLongs[at + 2] == w2
-          && groupLongs[at + 3] == w3 && groupLongs[at + KEY] == key) {
-        return i;
+          && groupLongs[at + 3] == w3 && (groupLongs[at + KEY] & 0xFFFFFFFF_00000000L) == key) {
+        return g;
       }
     }
   }
 
-  /** Adds a group without grants at {@code freeSlot}; returns its slot. */
   private int addGroup(int freeSlot, byte form, long[] words, int name) {
     if (groupCount == MAX_GROUPS) {
       throw new IllegalStateException("more than " + MAX_GROUPS + " (image reference, name) groups");
@@ -390,28 +388,24 @@ public final class InMemoryGrantIndex implements GrantIndex {
     int g = groupCount++;
     int at = g * GROUP_LONGS;
     System.arraycopy(words, 0, groupLongs, at, 4);
-    groupLongs[at + KEY] = nameAndForm(name, form);
-    slots[freeSlot] = (long) NONE << 32 | (g + 1);
-    if (groupCount * 2 <= slots.length) {
-      return freeSlot;
+    groupLongs[at + KEY] = nameAndForm(name, form) | (NONE & 0xFFFFFFFFL);
+    if (groupCount * 2 > slots.length) {
+      rehash(slots.length * 2);
+    } else {
+      slots[freeSlot] = g + 1;
     }
-    rehash(slots.length * 2);
-    return findGroup(form, words[0], words[1], words[2], words[3], name);
+    return g;
   }
 
   private void rehash(int capacity) {
-    long[] larger = new long[capacity];
+    int[] larger = new int[capacity];
     int mask = capacity - 1;
-    for (long slot : slots) {
-      if (slot == 0) {
-        continue;
-      }
-      int g = (int) slot - 1;
+    for (int g = 0; g < groupCount; g++) {
       int i = spread(groupLongs[g * GROUP_LONGS], (int) (groupLongs[g * GROUP_LONGS + KEY] >>> 33)) & mask;
       while (larger[i] != 0) {
         i = (i + 1) & mask;
       }
-      larger[i] = slot;
+      larger[i] = g + 1;
     }
     slots = larger;
   }

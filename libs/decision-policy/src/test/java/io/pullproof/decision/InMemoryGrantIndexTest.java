@@ -98,6 +98,23 @@ class InMemoryGrantIndexTest {
   }
 
   @Test
+  void trimmingKeepsEveryGrantAndLaterPutsStillGrow() {
+    InMemoryGrantIndex small = new InMemoryGrantIndex(16, 16);
+    for (int i = 0; i < 100; i++) {
+      small.put(Grant.secret(DIGEST, APP + i, PullSecret.of("team-a", "pull", "uid-" + i, "hash-" + i), T0));
+    }
+    small.trimToSize();
+    for (int i = 100; i < 300; i++) {
+      small.put(Grant.secret(DIGEST, APP + i, PullSecret.of("team-a", "pull", "uid-" + i, "hash-" + i), T0));
+    }
+
+    assertThat(small.size()).isEqualTo(300);
+    for (int i = 0; i < 300; i++) {
+      assertThat(small.grant(small.first(DIGEST, APP + i)).subject().uid()).isEqualTo("uid-" + i);
+    }
+  }
+
+  @Test
   void aReverificationAfterARevocationRestoresTheGrant() {
     index.put(Grant.secret(DIGEST, APP, SECRET, T0));
     index.revoke(new Revocation(Revocation.Kind.SECRET_UID, "uid-a", T0.plusSeconds(60)));
