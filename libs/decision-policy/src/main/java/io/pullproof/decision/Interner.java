@@ -8,8 +8,10 @@ import java.util.Arrays;
  *
  * <p>Open addressing over a {@code long[]} of (hash code, id) pairs: a lookup reads one slot,
  * compares hash codes there and dereferences only a candidate with an equal hash code, where a
- * {@code HashMap<T, Integer>} would also chase a node and a boxed id. About 20 bytes an entry
- * besides the value itself.
+ * {@code HashMap<T, Integer>} would also chase a node and a boxed id. Kept at most three
+ * quarters full: a probe past a taken slot compares the stored hash code and touches no value,
+ * so a fuller table costs little time and saves memory (names are the most numerous entries).
+ * About 15 to 30 bytes an entry besides the value itself (slot table and id → value array).
  */
 final class Interner<T> {
   /** How many trailing characters {@link #forRandomTails()} hashes. */
@@ -92,7 +94,7 @@ final class Interner<T> {
     }
     id = size++;
     values[id] = value;
-    if (size * 2 > slots.length) {
+    if (size * 4 > slots.length * 3) {
       rehash(slots.length * 2);
     } else {
       insert(slots, hash(value), id);
