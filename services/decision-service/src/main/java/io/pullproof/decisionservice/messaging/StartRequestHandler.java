@@ -132,7 +132,8 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
       io.pullproof.decision.Verdict verdict = clusterPolicy.decide(decisionState, startRequest);
       if (verdict.update() != null) {
         // The pod's secret lives in the requesting node's cluster (for a namespace revocation).
-        reader.recordDerivedGrant(record.partition(), verdict.update().grant().inCluster(request.getNode().getCluster()));
+        reader.recordDerivedGrant(record.partition(),
+            verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode())));
       }
       metrics.verdict(verdict.reason());
       answers.add(new Answer(slice, startRequest.node(), verdictEvent(request, verdict, clusterPolicy, now)));

@@ -20,6 +20,12 @@ import java.time.Instant;
 public final class LogEventMapper {
   private LogEventMapper() {}
 
+  /** The cluster a node belongs to, as grants record it; {@code null} when the event names none. */
+  public static String clusterOf(NodeRef node) {
+    String cluster = node.getCluster();
+    return cluster == null || cluster.isEmpty() ? null : cluster;
+  }
+
   /** The node key used everywhere in the decision state: {@code cluster/node}. */
   public static String nodeKey(NodeRef node) {
     return node.getCluster() + "/" + node.getNode();
@@ -40,11 +46,11 @@ public final class LogEventMapper {
       case SECRET -> {
         SecretRef secret = required(credential.getSecret(), "credential.secret");
         yield Grant.secret(imageRef, name, PullSecret.of(secret.getNamespace(), secret.getName(), secret.getUid(),
-            required(credential.getHash(), "credential.hash")), verifiedAt).inCluster(pulled.getNode().getCluster());
+            required(credential.getHash(), "credential.hash")), verifiedAt).inCluster(clusterOf(pulled.getNode()));
       }
       case SERVICE_ACCOUNT -> Grant.serviceAccount(imageRef, name, objectRef(
           required(credential.getServiceAccount(), "credential.serviceAccount")), verifiedAt)
-          .inCluster(pulled.getNode().getCluster());
+          .inCluster(clusterOf(pulled.getNode()));
     };
   }
 

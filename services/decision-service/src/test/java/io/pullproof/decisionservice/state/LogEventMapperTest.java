@@ -48,6 +48,7 @@ class LogEventMapperTest {
         .setServiceAccount(new ServiceAccountRef("team", "builder", "sa-uid")).build())).cluster()).isEqualTo("dev");
     assertThat(LogEventMapper.grant(pulled("dev", CredentialIdentity.newBuilder().setKind(CredentialKind.ANONYMOUS).build()))
         .cluster()).isNull();
+    assertThat(LogEventMapper.grant(pulled("", secret(PROD_SECRET))).cluster()).as("no cluster named").isNull();
   }
 
   @Test
