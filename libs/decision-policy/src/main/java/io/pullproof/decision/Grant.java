@@ -12,6 +12,10 @@ import java.util.Objects;
  * <p>Exactly the fields of the kind are set: {@code subject} for {@link GrantKind#SECRET} and
  * {@link GrantKind#SERVICE_ACCOUNT}, {@code credentialHash} for {@link GrantKind#SECRET} and
  * {@link GrantKind#NODE_CREDENTIAL}; the others are {@code null}.
+ *
+ * <p>{@code cluster} is the cluster the secret or service account lives in (the cluster of the
+ * node that pulled with it), which a namespace revocation may be limited to; {@code null} when
+ * unknown. It is not part of the grant's identity ({@link GrantId}).
  */
 public record Grant(
     String imageRef,
@@ -19,7 +23,8 @@ public record Grant(
     GrantKind kind,
     ObjectRef subject,
     String credentialHash,
-    Instant verifiedAt) {
+    Instant verifiedAt,
+    String cluster) {
 
   public Grant {
     ObjectRef.requireText(imageRef, "imageRef");
@@ -34,6 +39,19 @@ public record Grant(
     if (hasHash != (credentialHash != null)) {
       throw new IllegalArgumentException("a " + kind.jsonName() + " grant " + (hasHash ? "needs" : "has no") + " credential hash");
     }
+    if (cluster != null && cluster.isEmpty()) {
+      throw new IllegalArgumentException("cluster must not be empty (null: unknown)");
+    }
+  }
+
+  /** A grant whose credential's cluster is unknown. */
+  public Grant(String imageRef, String name, GrantKind kind, ObjectRef subject, String credentialHash, Instant verifiedAt) {
+    this(imageRef, name, kind, subject, credentialHash, verifiedAt, null);
+  }
+
+  /** This grant, its credential living in {@code cluster}. */
+  public Grant inCluster(String cluster) {
+    return new Grant(imageRef, name, kind, subject, credentialHash, verifiedAt, cluster);
   }
 
   public static Grant anonymous(String imageRef, String name, Instant verifiedAt) {

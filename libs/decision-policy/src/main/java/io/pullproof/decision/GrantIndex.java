@@ -50,6 +50,12 @@ public interface GrantIndex {
   /** The secret's or service account's coordinates; {@code null} for other kinds. */
   ObjectRef subject(int grant);
 
+  /**
+   * The cluster of the grant's secret or service account; {@code null} when unknown and for
+   * other kinds.
+   */
+  String cluster(int grant);
+
   /** The grant as a value. */
   Grant grant(int grant);
 }

@@ -12,8 +12,14 @@ import java.util.Objects;
  */
 public final class InMemoryDecisionState implements DecisionState {
   private final InMemoryGrantIndex grants;
-  private final Interner<String> nodes = new Interner<>();
-  /** (node id + 1) << 32 | name id, for every name pulled on a node. */
+  /**
+   * A 64-bit fingerprint of (node, name) for every name pulled on a node: the two strings' hash
+   * codes side by side. A fingerprint, not the strings, so that the check costs one probe of one
+   * table and no string is stored or compared. Two pairs sharing a fingerprint can only make a
+   * name that was never pulled on a node count as pulled there — the image is then verified
+   * against the grants instead of allowed as preloaded — never the reverse, since a pulled pair
+   * always finds its own fingerprint.
+   */
   private final LongSet nodePulls = new LongSet();
   /** node → normalised image → pulls in flight. */
   private final Map<String, Map<String, Integer>> intents = new HashMap<>();
@@ -46,7 +52,7 @@ public final class InMemoryDecisionState implements DecisionState {
    * digest does not matter: presence under a name is what makes an image preloaded or not.
    */
   public void recordNodePull(String node, String name) {
-    nodePulls.add(key(nodes.intern(node), grants.names().intern(name)));
+    nodePulls.add(fingerprint(node, name));
   }
 
   /** Records that a pull of {@code image} started on {@code node}; pulls are counted. */
@@ -68,12 +74,7 @@ public final class InMemoryDecisionState implements DecisionState {
 
   @Override
   public boolean pulledOnNode(String node, String name) {
-    int nodeId = nodes.idOf(node);
-    if (nodeId < 0) {
-      return false;
-    }
-    int nameId = grants.names().idOf(name);
-    return nameId >= 0 && nodePulls.contains(key(nodeId, nameId));
+    return nodePulls.contains(fingerprint(node, name));
   }
 
   @Override
@@ -85,7 +86,8 @@ public final class InMemoryDecisionState implements DecisionState {
     return images != null && images.containsKey(image);
   }
 
-  private static long key(int nodeId, int nameId) {
-    return (long) (nodeId + 1) << 32 | nameId;
+  private static long fingerprint(String node, String name) {
+    long key = (long) node.hashCode() << 32 | (name.hashCode() & 0xFFFFFFFFL);
+    return key == 0 ? 1 : key;
   }
 }

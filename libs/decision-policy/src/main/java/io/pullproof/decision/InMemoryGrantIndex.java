@@ -37,6 +37,9 @@ public final class InMemoryGrantIndex implements GrantIndex {
   private static final int KIND_MASK = 0x3;
   private static final int REVOKED = 0x4;
   private static final int FLAG_BITS = 3;
+  /** A subject's cluster: never recorded yet; named by two grants differently. */
+  private static final int UNSEEN = -3;
+  private static final int AMBIGUOUS = -2;
   /** Groups are numbered in the bits above the flags. */
   private static final int MAX_GROUPS = 1 << (31 - FLAG_BITS);
   private static final byte FORM_SHA256 = 0;
@@ -60,9 +63,16 @@ public final class InMemoryGrantIndex implements GrantIndex {
   private static final int KEY = 4;
 
   private final Interner<String> names = new Interner<>();
-  private final Interner<String> hashes = new Interner<>();
+  private final Interner<String> hashes = Interner.forRandomTails();
   private final Interner<ObjectRef> subjects = new Interner<>();
   private final Interner<String> otherImageRefs = new Interner<>();
+  private final Interner<String> clusters = new Interner<>();
+  /**
+   * Per subject id: the id of the cluster its secret or service account lives in, NONE when
+   * unknown, AMBIGUOUS when grants named two clusters for the same coordinates (uids are unique,
+   * so only made-up data does that). Per subject, not per grant: a subject's grants share it.
+   */
+  private int[] subjectClusters = new int[0];
   /** Revocations applied so far, by the value they name (uid, hash or namespace). */
   private final Map<String, List<Revocation>> revocations = new HashMap<>();
 
@@ -115,9 +125,13 @@ public final class InMemoryGrantIndex implements GrantIndex {
 
     GrantKind kind = grant.kind();
     int subject = grant.subject() == null ? NONE : subjects.intern(grant.subject());
+    if (subject != NONE) {
+      noteCluster(subject, grant.cluster());
+    }
     int hash = grant.credentialHash() == null ? NONE : hashes.intern(grant.credentialHash());
     long verifiedAt = grant.verifiedAt().toEpochMilli();
-    boolean revoked = revokedByEarlierRevocation(kind, grant.subject(), grant.credentialHash(), verifiedAt);
+    boolean revoked = revokedByEarlierRevocation(kind, grant.subject(), grant.credentialHash(), verifiedAt,
+        subject == NONE ? null : subjectCluster(subject));
     for (int h = head(group); h != NONE; h = next(h)) {
       if (sameIdentity(h, kind, subject, hash)) {
         if (verifiedAt >= verifiedAtMillis(h)) {
@@ -149,7 +163,7 @@ public final class InMemoryGrantIndex implements GrantIndex {
     revocations.computeIfAbsent(revocation.value(), v -> new ArrayList<>(1)).add(revocation);
     int revoked = 0;
     for (int h = 0; h < grantCount; h++) {
-      if (!revoked(h) && revocation.covers(kind(h), subject(h), credentialHash(h), verifiedAtMillis(h))) {
+      if (!revoked(h) && revocation.covers(kind(h), subject(h), credentialHash(h), verifiedAtMillis(h), cluster(h))) {
         grantInts[h * GRANT_INTS + GROUP_AND_FLAGS] |= REVOKED;
         revoked++;
       }
@@ -157,17 +171,19 @@ public final class InMemoryGrantIndex implements GrantIndex {
     return revoked;
   }
 
+  /**
+   * Drops the spare capacity that growing by half left in the grant and group arrays, keeping a
+   * sixteenth for grants recorded later: a partition loaded from the snapshot is then held at
+   * about its own size (the spare half of a grown array of a million grants is megabytes).
+   */
+  public void trimToSize() {
+    grantInts = Arrays.copyOf(grantInts, (grantCount + (grantCount >> 4) + 16) * GRANT_INTS);
+    groupLongs = Arrays.copyOf(groupLongs, (groupCount + (groupCount >> 4) + 16) * GROUP_LONGS);
+  }
+
   @Override
   public int size() {
     return grantCount;
-  }
-
-  /**
-   * The numbering of names, shared with {@link InMemoryDecisionState}'s node pulls so that a
-   * decision resolves its name once.
-   */
-  Interner<String> names() {
-    return names;
   }
 
   /** How many (image reference, name) groups exist. */
@@ -269,11 +285,41 @@ public final class InMemoryGrantIndex implements GrantIndex {
   }
 
   @Override
+  public String cluster(int grant) {
+    int subject = subjectId(grant);
+    return subject < 0 ? null : subjectCluster(subject);
+  }
+
+  @Override
   public Grant grant(int grant) {
     int group = grantInts[grant * GRANT_INTS + GROUP_AND_FLAGS] >>> FLAG_BITS;
     int name = (int) (groupLongs[group * GROUP_LONGS + KEY] >>> 33);
     return new Grant(imageRef(group), names.get(name), kind(grant), subject(grant),
-        credentialHash(grant), Instant.ofEpochMilli(verifiedAtMillis(grant)));
+        credentialHash(grant), Instant.ofEpochMilli(verifiedAtMillis(grant)), cluster(grant));
+  }
+
+  /** The cluster of a subject's secret or service account; null when unknown or ambiguous. */
+  private String subjectCluster(int subject) {
+    int cluster = subjectClusters[subject];
+    return cluster < 0 ? null : clusters.get(cluster);
+  }
+
+  /** Records the cluster a grant names for its subject: a known cluster beats unknown. */
+  private void noteCluster(int subject, String cluster) {
+    if (subject >= subjectClusters.length) {
+      int[] larger = Arrays.copyOf(subjectClusters, Math.max(subject + 16, subjectClusters.length * 2));
+      Arrays.fill(larger, subjectClusters.length, larger.length, UNSEEN);
+      subjectClusters = larger;
+    }
+    if (cluster == null) {
+      if (subjectClusters[subject] == UNSEEN) {
+        subjectClusters[subject] = NONE;
+      }
+      return;
+    }
+    int id = clusters.intern(cluster);
+    int known = subjectClusters[subject];
+    subjectClusters[subject] = known == UNSEEN || known == NONE || known == id ? id : AMBIGUOUS;
   }
 
   private boolean sameIdentity(int h, GrantKind kind, int subject, int hash) {
@@ -287,21 +333,23 @@ public final class InMemoryGrantIndex implements GrantIndex {
     };
   }
 
-  private boolean revokedByEarlierRevocation(GrantKind kind, ObjectRef subject, String hash, long verifiedAt) {
+  private boolean revokedByEarlierRevocation(GrantKind kind, ObjectRef subject, String hash, long verifiedAt,
+      String cluster) {
     if (revocations.isEmpty()) {
       return false;
     }
-    return coveredByRevocationsOf(hash, kind, subject, hash, verifiedAt)
-        || (subject != null && (coveredByRevocationsOf(subject.uid(), kind, subject, hash, verifiedAt)
-            || coveredByRevocationsOf(subject.namespace(), kind, subject, hash, verifiedAt)));
+    return coveredByRevocationsOf(hash, kind, subject, hash, verifiedAt, cluster)
+        || (subject != null && (coveredByRevocationsOf(subject.uid(), kind, subject, hash, verifiedAt, cluster)
+            || coveredByRevocationsOf(subject.namespace(), kind, subject, hash, verifiedAt, cluster)));
   }
 
-  private boolean coveredByRevocationsOf(String value, GrantKind kind, ObjectRef subject, String hash, long verifiedAt) {
+  private boolean coveredByRevocationsOf(String value, GrantKind kind, ObjectRef subject, String hash, long verifiedAt,
+      String cluster) {
     if (value == null) {
       return false;
     }
     for (Revocation revocation : revocations.getOrDefault(value, List.of())) {
-      if (revocation.covers(kind, subject, hash, verifiedAt)) {
+      if (revocation.covers(kind, subject, hash, verifiedAt, cluster)) {
         return true;
       }
     }

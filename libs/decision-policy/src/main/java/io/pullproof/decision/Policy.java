@@ -48,11 +48,13 @@ public record Policy(VerificationPolicy verificationPolicy, Allowlist allowlist,
 
   /** {@link #maxGrantAge} in milliseconds, {@link Long#MAX_VALUE} when grants do not expire. */
   long maxGrantAgeMillis() {
-    if (maxGrantAge == null) {
-      return Long.MAX_VALUE;
-    }
+    return maxGrantAge == null ? Long.MAX_VALUE : millis(maxGrantAge);
+  }
+
+  /** {@code age} in milliseconds, {@link Long#MAX_VALUE} when longer than that can say. */
+  static long millis(Duration age) {
     try {
-      return maxGrantAge.toMillis();
+      return age.toMillis();
     } catch (ArithmeticException longerThanMillisCanSay) {
       return Long.MAX_VALUE;
     }

@@ -83,7 +83,7 @@ public final class VerdictPolicy {
       case ALWAYS_VERIFY:
         break;
     }
-    return verify(state.grants(), request, namespacePolicy.maxGrantAgeMillis());
+    return verify(state.grants(), request, policy.maxGrantAgeMillis(namespacePolicy, request.imageName()));
   }
 
   private static Verdict verify(GrantIndex grants, StartRequest request, long maxAgeMillis) {
@@ -138,7 +138,7 @@ public final class VerdictPolicy {
    */
   private static Grant grant(GrantIndex grants, int grant, StartRequest request) {
     return new Grant(request.imageRef(), request.imageName(), grants.kind(grant), grants.subject(grant),
-        grants.credentialHash(grant), Instant.ofEpochMilli(grants.verifiedAtMillis(grant)));
+        grants.credentialHash(grant), Instant.ofEpochMilli(grants.verifiedAtMillis(grant)), grants.cluster(grant));
   }
 
   /** The pod secret as a grant with the proof (and age) of the grant it matched. */

@@ -77,6 +77,44 @@ class InMemoryGrantIndexTest {
   }
 
   @Test
+  void aNamespaceRevocationOfAClusterFollowsTheClusterOfTheCredential() {
+    PullSecret dev = PullSecret.of("team-a", "pull", "uid-dev", "hash-dev");
+    PullSecret twice = PullSecret.of("team-a", "ci", "uid-twice", "hash-twice");
+    int prodGrant = index.put(Grant.secret(DIGEST, APP, SECRET, T0).inCluster("prod"));
+    int devGrant = index.put(Grant.secret(DIGEST, APP, dev, T0).inCluster("dev"));
+    index.put(Grant.secret(DIGEST, APP, twice, T0).inCluster("dev"));
+    int ambiguous = index.put(Grant.secret(DIGEST, "registry.io/team/other", twice, T0).inCluster("stage"));
+    int unknownLater = index.put(Grant.secret(DIGEST, "registry.io/team/third", dev, T0));
+
+    int revoked = index.revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "prod"));
+
+    assertThat(index.revoked(prodGrant)).isTrue();
+    assertThat(index.revoked(devGrant)).isFalse();
+    assertThat(index.revoked(unknownLater)).as("the subject's cluster is known from its other grant").isFalse();
+    assertThat(index.revoked(ambiguous)).as("coordinates seen in two clusters: revoked (fail safe)").isTrue();
+    assertThat(revoked).isEqualTo(3);
+    assertThat(index.grant(devGrant).cluster()).isEqualTo("dev");
+    assertThat(index.grant(ambiguous).cluster()).isNull();
+  }
+
+  @Test
+  void trimmingKeepsEveryGrantAndLaterPutsStillGrow() {
+    InMemoryGrantIndex small = new InMemoryGrantIndex(16, 16);
+    for (int i = 0; i < 100; i++) {
+      small.put(Grant.secret(DIGEST, APP + i, PullSecret.of("team-a", "pull", "uid-" + i, "hash-" + i), T0));
+    }
+    small.trimToSize();
+    for (int i = 100; i < 300; i++) {
+      small.put(Grant.secret(DIGEST, APP + i, PullSecret.of("team-a", "pull", "uid-" + i, "hash-" + i), T0));
+    }
+
+    assertThat(small.size()).isEqualTo(300);
+    for (int i = 0; i < 300; i++) {
+      assertThat(small.grant(small.first(DIGEST, APP + i)).subject().uid()).isEqualTo("uid-" + i);
+    }
+  }
+
+  @Test
   void aReverificationAfterARevocationRestoresTheGrant() {
     index.put(Grant.secret(DIGEST, APP, SECRET, T0));
     index.revoke(new Revocation(Revocation.Kind.SECRET_UID, "uid-a", T0.plusSeconds(60)));

@@ -32,10 +32,12 @@ final class Scenario {
   final String description;
   Policy policy = Policy.DEFAULT;
   final Map<String, Policy> namespaces = new java.util.HashMap<>();
+  final Map<String, Duration> registryMaxGrantAges = new java.util.HashMap<>();
   final List<Grant> grants = new ArrayList<>();
   final List<String[]> nodePulls = new ArrayList<>();
   final List<String[]> intents = new ArrayList<>();
   final List<Revocation> revocations = new ArrayList<>();
+  final List<Grant> lateGrants = new ArrayList<>();
   final Request request = new Request();
   Reason expectedReason;
   Grant expectedGrant;
@@ -61,6 +63,11 @@ final class Scenario {
 
   Scenario maxGrantAge(Duration maxGrantAge) {
     policy = new Policy(policy.verificationPolicy(), policy.allowlist(), maxGrantAge);
+    return this;
+  }
+
+  Scenario registryMaxGrantAge(String registry, Duration maxGrantAge) {
+    registryMaxGrantAges.put(registry, maxGrantAge);
     return this;
   }
 
@@ -95,6 +102,12 @@ final class Scenario {
     return this;
   }
 
+  /** Grants recorded after the revocations (a pull event that arrives late). */
+  Scenario grantsAfterRevocations(Grant... more) {
+    lateGrants.addAll(List.of(more));
+    return this;
+  }
+
   Scenario revoke(Revocation revocation) {
     revocations.add(revocation);
     return this;
@@ -126,11 +139,12 @@ final class Scenario {
     nodePulls.forEach(p -> state.recordNodePull(p[0], p[1]));
     intents.forEach(i -> state.recordPullIntent(i[0], i[1]));
     revocations.forEach(state::revoke);
+    lateGrants.forEach(state::recordGrant);
     return state;
   }
 
   VerdictPolicy verdictPolicy() {
-    return new VerdictPolicy(new ClusterPolicy(policy, namespaces));
+    return new VerdictPolicy(new ClusterPolicy(policy, namespaces, registryMaxGrantAges));
   }
 
   @Override

@@ -38,6 +38,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VerdictPolicyTest {
 
   private static final Duration ONE_DAY = Duration.ofDays(1);
+  /** team-a's pull secret in cluster prod, and team-a's (another object, same names) in cluster dev. */
+  private static final Grant PROD_SECRET_GRANT = SECRET_GRANT.inCluster("prod");
+  private static final PullSecret DEV_SECRET = PullSecret.of("team-a", "pull", "secret-uid-dev-a", "hash-dev-a");
+  private static final Grant DEV_SECRET_GRANT = Grant.secret(DIGEST, APP, DEV_SECRET, VERIFIED).inCluster("dev");
+  private static final Grant PROD_SERVICE_ACCOUNT_GRANT = SERVICE_ACCOUNT_GRANT.inCluster("prod");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
@@ -273,6 +278,27 @@ class VerdictPolicyTest {
             .maxGrantAge(Duration.ofDays(2)).grants(SECRET_GRANT)
             .request(r -> r.secrets(SECRET_A))
             .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
+        always("a registry's maxGrantAge expires the grants of its images in every namespace")
+            .registryMaxGrantAge("registry.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("another registry's maxGrantAge does not apply")
+            .registryMaxGrantAge("docker.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
+        always("the shorter age wins: the registry's under a longer cluster age")
+            .maxGrantAge(Duration.ofDays(30)).registryMaxGrantAge("registry.io", ONE_DAY).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("the shorter age wins: the namespace's under a longer registry age")
+            .registryMaxGrantAge("registry.io", Duration.ofDays(30))
+            .namespace("team-b", new Policy(ALWAYS_VERIFY, Allowlist.empty(), ONE_DAY)).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.GRANT_EXPIRED, SECRET_GRANT),
+        always("a grant younger than its registry's maxGrantAge allows")
+            .registryMaxGrantAge("registry.io", Duration.ofDays(3)).grants(SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.SECRET_HASH_MATCH, SECRET_GRANT),
         always("an expired anonymous grant")
             .maxGrantAge(ONE_DAY).grants(ANONYMOUS_GRANT)
             .expect(Reason.GRANT_EXPIRED, ANONYMOUS_GRANT),
@@ -294,6 +320,43 @@ class VerdictPolicyTest {
             r -> r.secrets(SECRET_A)),
         revokedBy("namespace (service account)", Revocation.Kind.NAMESPACE, "team-a", SERVICE_ACCOUNT_GRANT,
             r -> r.serviceAccount = BUILDER_A),
+        always("a namespace revocation of a cluster revokes that cluster's secret grant, for every node of the fleet")
+            .grants(PROD_SECRET_GRANT).revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "prod"))
+            .request(r -> {
+              r.node = "dev/" + NODE_2;
+              r.secrets(SECRET_A);
+            })
+            .expect(Reason.REVOKED, PROD_SECRET_GRANT),
+        always("a namespace revocation of a cluster revokes that cluster's service account grant")
+            .grants(PROD_SERVICE_ACCOUNT_GRANT).revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "prod"))
+            .request(r -> r.serviceAccount = BUILDER_A)
+            .expect(Reason.REVOKED, PROD_SERVICE_ACCOUNT_GRANT),
+        always("a namespace revocation of another cluster leaves the same-named namespace's grant alone")
+            .grants(PROD_SECRET_GRANT).revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "dev"))
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.SECRET_HASH_MATCH, PROD_SECRET_GRANT),
+        always("a namespace revocation of a cluster: the other cluster's grant for the same image still serves")
+            .grants(PROD_SECRET_GRANT, DEV_SECRET_GRANT)
+            .revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "prod"))
+            .request(r -> r.secrets(SECRET_A, DEV_SECRET))
+            .expect(Reason.SECRET_HASH_MATCH, DEV_SECRET_GRANT),
+        always("a namespace revocation without a cluster revokes the namespace in every cluster")
+            .grants(PROD_SECRET_GRANT, DEV_SECRET_GRANT).revoke(Revocation.Kind.NAMESPACE, "team-a")
+            .request(r -> r.secrets(SECRET_A, DEV_SECRET))
+            .expect(Reason.REVOKED, PROD_SECRET_GRANT),
+        always("a namespace revocation of a cluster revokes a grant whose cluster is unknown (fail safe)")
+            .grants(SECRET_GRANT).revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "dev"))
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.REVOKED, SECRET_GRANT),
+        always("a cluster on a secret uid revocation does not narrow it: the uid names one secret fleet-wide")
+            .grants(PROD_SECRET_GRANT).revoke(new Revocation(Revocation.Kind.SECRET_UID, "secret-uid-a", null, "dev"))
+            .request(r -> r.secrets(SECRET_A))
+            .expect(Reason.REVOKED, PROD_SECRET_GRANT),
+        always("a namespace revocation of a cluster remembered for a grant recorded later")
+            .revoke(new Revocation(Revocation.Kind.NAMESPACE, "team-a", null, "prod"))
+            .grantsAfterRevocations(PROD_SECRET_GRANT, DEV_SECRET_GRANT)
+            .request(r -> r.secrets(SECRET_A, DEV_SECRET))
+            .expect(Reason.SECRET_HASH_MATCH, DEV_SECRET_GRANT),
         always("a namespace revocation leaves anonymous grants alone")
             .grants(ANONYMOUS_GRANT).revoke(Revocation.Kind.NAMESPACE, "team-a")
             .expect(Reason.ANONYMOUS, ANONYMOUS_GRANT),

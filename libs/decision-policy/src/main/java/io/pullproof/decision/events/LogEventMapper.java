@@ -20,12 +20,21 @@ import java.time.Instant;
 public final class LogEventMapper {
   private LogEventMapper() {}
 
+  /** The cluster a node belongs to, as grants record it; {@code null} when the event names none. */
+  public static String clusterOf(NodeRef node) {
+    String cluster = node.getCluster();
+    return cluster == null || cluster.isEmpty() ? null : cluster;
+  }
+
   /** The node key used everywhere in the decision state: {@code cluster/node}. */
   public static String nodeKey(NodeRef node) {
     return node.getCluster() + "/" + node.getNode();
   }
 
-  /** The grant an {@code ImagePulled} proves. */
+  /**
+   * The grant an {@code ImagePulled} proves. A secret or service account lives in the cluster of
+   * the node that pulled with it (a pod runs on its own cluster's nodes).
+   */
   public static Grant grant(ImagePulled pulled) {
     CredentialIdentity credential = pulled.getCredential();
     Instant verifiedAt = pulled.getOccurredAt();
@@ -37,17 +46,18 @@ public final class LogEventMapper {
       case SECRET -> {
         SecretRef secret = required(credential.getSecret(), "credential.secret");
         yield Grant.secret(imageRef, name, PullSecret.of(secret.getNamespace(), secret.getName(), secret.getUid(),
-            required(credential.getHash(), "credential.hash")), verifiedAt);
+            required(credential.getHash(), "credential.hash")), verifiedAt).inCluster(clusterOf(pulled.getNode()));
       }
       case SERVICE_ACCOUNT -> Grant.serviceAccount(imageRef, name, objectRef(
-          required(credential.getServiceAccount(), "credential.serviceAccount")), verifiedAt);
+          required(credential.getServiceAccount(), "credential.serviceAccount")), verifiedAt)
+          .inCluster(clusterOf(pulled.getNode()));
     };
   }
 
   /**
    * The revocation a {@code CredentialRevoked} asks for. A namespace revocation limited to one
-   * cluster is applied fleet-wide: grants carry no cluster here, and revoking more only costs
-   * REPULLs, never a wrong ALLOW.
+   * cluster withdraws the grants of that cluster's namespace on every node of the fleet (see
+   * {@link Revocation}); an empty cluster means every cluster.
    */
   public static Revocation revocation(CredentialRevoked revoked) {
     Revocation.Kind kind = switch (revoked.getScope()) {
@@ -56,7 +66,8 @@ public final class LogEventMapper {
       case SERVICE_ACCOUNT_UID -> Revocation.Kind.SERVICE_ACCOUNT_UID;
       case NAMESPACE -> Revocation.Kind.NAMESPACE;
     };
-    return new Revocation(kind, revoked.getValue(), revoked.getOccurredAt());
+    String cluster = revoked.getCluster() == null || revoked.getCluster().isEmpty() ? null : revoked.getCluster();
+    return new Revocation(kind, revoked.getValue(), revoked.getOccurredAt(), cluster);
   }
 
   public static ObjectRef objectRef(ServiceAccountRef account) {

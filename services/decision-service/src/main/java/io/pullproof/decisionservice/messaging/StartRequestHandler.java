@@ -4,6 +4,7 @@ import io.pullproof.decision.DecisionState;
 import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decision.StartRequest;
 import io.pullproof.decision.VerdictPolicy;
+import io.pullproof.decision.events.LogEventMapper;
 import io.pullproof.decision.events.RequestMapper;
 import io.pullproof.decision.events.VerdictEvents;
 import io.pullproof.decisionservice.DecisionMetrics;
@@ -107,7 +108,9 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
       VerdictPolicy clusterPolicy = policy.forCluster(request.getNode().getCluster());
       io.pullproof.decision.Verdict verdict = clusterPolicy.decide(decisionState, startRequest);
       if (verdict.update() != null) {
-        reader.recordDerivedGrant(record.partition(), verdict.update().grant());
+        // The pod's secret lives in the requesting node's cluster (for a namespace revocation).
+        reader.recordDerivedGrant(record.partition(),
+            verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode())));
       }
       metrics.verdict(verdict.reason());
       answers.add(new Answer(slice, startRequest.node(), verdictEvent(request, verdict, clusterPolicy, now)));
@@ -115,23 +118,26 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
     return answers;
   }
 
+  /**
+   * The verdict event, built with the all-fields constructor: the Avro builder validates and
+   * copies every field again, which showed in the decision thread's profile.
+   */
   private StartVerdictIssued verdictEvent(ContainerStartRequested request, io.pullproof.decision.Verdict verdict,
       VerdictPolicy clusterPolicy, Instant now) {
-    return StartVerdictIssued.newBuilder()
-        .setEventId(VerdictEvents.eventId(request.getEventId()))
-        .setRequestId(request.getEventId())
-        .setOccurredAt(now)
-        .setNode(request.getNode())
-        .setPod(request.getPod())
-        .setContainer(request.getContainer())
-        .setName(request.getName())
-        .setImageRef(request.getImageRef())
-        .setVerdict(VerdictEvents.verdict(verdict))
-        .setReason(VerdictEvents.reason(verdict))
-        .setGrantId(VerdictEvents.grantId(verdict))
-        .setDryRun(dryRun)
-        .setPolicy(clusterPolicy.policy().forNamespace(request.getPod().getNamespace()).verificationPolicy().configName())
-        .setDecidedBy(instanceId)
-        .build();
+    return new StartVerdictIssued(
+        VerdictEvents.eventId(request.getEventId()),
+        request.getEventId(),
+        now,
+        request.getNode(),
+        request.getPod(),
+        request.getContainer(),
+        request.getName(),
+        request.getImageRef(),
+        VerdictEvents.verdict(verdict),
+        VerdictEvents.reason(verdict),
+        VerdictEvents.grantId(verdict),
+        dryRun,
+        clusterPolicy.policy().forNamespace(request.getPod().getNamespace()).verificationPolicy().configName(),
+        instanceId);
   }
 }

@@ -30,13 +30,17 @@ import java.util.Set;
  * {"default":  {"verificationPolicy": "NeverVerifyPreloadedImages"},
  *  "clusters": {"prod": {"verificationPolicy": "AlwaysVerify", "maxGrantAgeSeconds": 86400,
  *                        "namespaces": {"kube-system": {"verificationPolicy": "NeverVerifyAllowlistedImages",
- *                                                       "allowlist": ["registry.k8s.io/*"]}}}}}
+ *                                                       "allowlist": ["registry.k8s.io/*"]}}}},
+ *  "registries": {"registry.io": {"maxGrantAgeSeconds": 3600}}}
  * }</pre>
  *
  * A namespace entry inherits what it does not set from its cluster ({@link Policy#overriddenBy}).
+ * A registry's {@code maxGrantAgeSeconds} applies to its images in every cluster and namespace;
+ * where a cluster or namespace sets an age too, the shorter one applies.
  */
 public final class FleetPolicyParser {
-  private static final Set<String> TOP_FIELDS = Set.of("default", "clusters");
+  private static final Set<String> TOP_FIELDS = Set.of("default", "clusters", "registries");
+  private static final Set<String> REGISTRY_FIELDS = Set.of("maxGrantAgeSeconds");
   private static final Set<String> POLICY_FIELDS = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds");
   private static final Set<String> CLUSTER_FIELDS = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds", "namespaces");
 
@@ -75,6 +79,7 @@ public final class FleetPolicyParser {
     onlyFields(root, "", TOP_FIELDS);
     Policy defaults = root.has("default") ? policy(root.get("default"), "default", Policy.DEFAULT, POLICY_FIELDS)
         : Policy.DEFAULT;
+    Map<String, Duration> registries = registries(root.path("registries"));
     Map<String, ClusterPolicy> clusters = new LinkedHashMap<>();
     JsonNode clusterNodes = root.path("clusters");
     if (!clusterNodes.isMissingNode()) {
@@ -83,10 +88,39 @@ public final class FleetPolicyParser {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = clusterNodes.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
-        clusters.put(entry.getKey(), cluster(entry.getValue(), "clusters." + entry.getKey()));
+        clusters.put(entry.getKey(), cluster(entry.getValue(), "clusters." + entry.getKey()).withRegistryMaxGrantAges(registries));
       }
     }
-    return new FleetPolicy(ClusterPolicy.of(defaults), clusters);
+    return new FleetPolicy(ClusterPolicy.of(defaults).withRegistryMaxGrantAges(registries), clusters);
+  }
+
+  /** {@code "registries": {"<domain>": {"maxGrantAgeSeconds": N}}}, validated as the policy will be. */
+  private Map<String, Duration> registries(JsonNode node) {
+    Map<String, Duration> ages = new LinkedHashMap<>();
+    if (node.isMissingNode()) {
+      return ages;
+    }
+    if (!node.isObject()) {
+      throw fail("registries", "expected an object of registry domain → {\"maxGrantAgeSeconds\": N}");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String path = "registries." + entry.getKey();
+      if (!entry.getValue().isObject()) {
+        throw fail(path, "expected an object with maxGrantAgeSeconds");
+      }
+      onlyFields(entry.getValue(), path, REGISTRY_FIELDS);
+      if (!entry.getValue().has("maxGrantAgeSeconds")) {
+        throw fail(path, "missing maxGrantAgeSeconds");
+      }
+      ages.put(entry.getKey(), seconds(entry.getValue().get("maxGrantAgeSeconds"), path + ".maxGrantAgeSeconds"));
+    }
+    try {
+      ClusterPolicy.of(Policy.DEFAULT).withRegistryMaxGrantAges(ages);
+    } catch (InvalidPolicyException e) {
+      throw fail(e.field(), "\"" + e.value() + "\": " + e.problem());
+    }
+    return ages;
   }
 
   private ClusterPolicy cluster(JsonNode node, String path) {

@@ -94,6 +94,7 @@ public final class FleetState {
 
   /** Makes a loaded partition live, first applying revocations that arrived while it loaded. */
   public void install(int partition, PartitionLoad load) {
+    load.index().trimToSize(); // still private to the loader: no lock needed
     lock.lock();
     try {
       for (int i = load.revocationsApplied(); i < revocations.size(); i++) {

@@ -89,7 +89,7 @@ public final class LedgerSnapshotReader implements AutoCloseable {
             ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             sink.revocation(rows.getString(1), new Revocation(Revocation.Kind.valueOf(rows.getString(3)),
-                rows.getString(4), Instant.ofEpochMilli(rows.getLong(2))));
+                rows.getString(4), Instant.ofEpochMilli(rows.getLong(2)), emptyToNull(rows.getString(5))));
             revocations++;
           }
         }
@@ -200,7 +200,14 @@ public final class LedgerSnapshotReader implements AutoCloseable {
     if ((needsSubject && subject == null) || (needsHash && (hash == null || hash.isEmpty()))) {
       return null;
     }
-    return new Grant(imageRef, name, kind, subject, needsHash ? hash : null, verifiedAt);
+    // The row's cluster is where the grant was first proven: for a secret or service account,
+    // the cluster the object lives in, which a namespace revocation may be limited to.
+    return new Grant(imageRef, name, kind, subject, needsHash ? hash : null, verifiedAt,
+        needsSubject ? emptyToNull(row.getString(12)) : null);
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static ObjectRef objectRef(String namespace, String name, String uid) {

@@ -18,7 +18,7 @@ final class LedgerSnapshotSql {
   static final String NODE_PULLS = "SELECT DISTINCT cluster, node, name FROM node_pulls";
 
   static final String REVOCATIONS = """
-      SELECT revocation_id, (extract(epoch from occurred_at) * 1000)::bigint, scope, value
+      SELECT revocation_id, (extract(epoch from occurred_at) * 1000)::bigint, scope, value, cluster
       FROM revocations ORDER BY occurred_at, revocation_id
       """;
 
@@ -26,7 +26,7 @@ final class LedgerSnapshotSql {
   static final String GRANTS = """
       SELECT image_ref, name, kind, credential_hash, secret_namespace, secret_name, secret_uid,
              service_account_namespace, service_account_name, service_account_uid,
-             (extract(epoch from last_verified_at) * 1000)::bigint
+             (extract(epoch from last_verified_at) * 1000)::bigint, cluster
       FROM grants
       """;
 }

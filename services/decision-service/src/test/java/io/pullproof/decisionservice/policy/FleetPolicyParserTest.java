@@ -8,6 +8,7 @@ import io.pullproof.decision.Policy;
 import io.pullproof.decision.VerificationPolicy;
 import io.pullproof.kit.config.InvalidConfigException;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FleetPolicyParserTest {
@@ -82,6 +83,31 @@ class FleetPolicyParserTest {
   void nonPositiveMaxGrantAgeIsRejected() {
     assertThatThrownBy(() -> FleetPolicyParser.parse("{\"default\": {\"maxGrantAgeSeconds\": 0}}", ORIGIN))
         .hasMessageContaining("default.maxGrantAgeSeconds expected a positive whole number of seconds");
+  }
+
+  @Test
+  void registryGrantAgesApplyToEveryCluster() {
+    FleetPolicy policy = FleetPolicyParser.parse("""
+        {"clusters": {"prod": {"verificationPolicy": "AlwaysVerify"}},
+         "registries": {"registry.io": {"maxGrantAgeSeconds": 3600}, "localhost:5000": {"maxGrantAgeSeconds": 60}}}
+        """, ORIGIN);
+
+    Map<String, Duration> expected = Map.of("registry.io", Duration.ofHours(1), "localhost:5000", Duration.ofMinutes(1));
+    assertThat(policy.defaultPolicy().registryMaxGrantAges()).isEqualTo(expected);
+    assertThat(policy.clusters().get("prod").registryMaxGrantAges()).isEqualTo(expected);
+    assertThat(policy.forCluster("prod").policy().registryMaxGrantAges()).isEqualTo(expected);
+  }
+
+  @Test
+  void badRegistryEntriesAreNamed() {
+    assertThatThrownBy(() -> FleetPolicyParser.parse("{\"registries\": {\"registry.io/team\": {\"maxGrantAgeSeconds\": 60}}}", ORIGIN))
+        .hasMessageContaining(ORIGIN + ": registries \"registry.io/team\": a registry is the domain");
+    assertThatThrownBy(() -> FleetPolicyParser.parse("{\"registries\": {\"registry.io\": {\"maxGrantAgeSeconds\": -1}}}", ORIGIN))
+        .hasMessageContaining("registries.registry.io.maxGrantAgeSeconds expected a positive whole number of seconds");
+    assertThatThrownBy(() -> FleetPolicyParser.parse("{\"registries\": {\"registry.io\": {\"maxAge\": 60}}}", ORIGIN))
+        .hasMessageContaining("registries.registry.io.maxAge unknown field");
+    assertThatThrownBy(() -> FleetPolicyParser.parse("{\"registries\": {\"registry.io\": {}}}", ORIGIN))
+        .hasMessageContaining("registries.registry.io missing maxGrantAgeSeconds");
   }
 
   @Test

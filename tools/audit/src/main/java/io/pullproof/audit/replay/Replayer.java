@@ -225,7 +225,8 @@ public final class Replayer {
     Verdict verdict = query.policy().forCluster(request.getNode().getCluster())
         .decide(view.with(request.getIntentPending()), startRequest);
     if (applyUpdate && verdict.update() != null) {
-      state.recordGrant(verdict.update().grant());
+      // As the decision service does: the pod's secret lives in the requesting node's cluster.
+      state.recordGrant(verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode())));
     }
     return new Decision(verdict);
   }

@@ -2,6 +2,9 @@ package io.pullproof.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.bench.DecisionBenchAgents.Answer;
@@ -17,6 +20,7 @@ import io.pullproof.decision.VerdictPolicy;
 import io.pullproof.decision.VerificationPolicy;
 import io.pullproof.decisionservice.DecisionConfig;
 import io.pullproof.decisionservice.DecisionMain;
+import io.pullproof.decisionservice.DecisionMetrics;
 import io.pullproof.decisionservice.state.FleetState;
 import io.pullproof.decisionservice.state.LedgerSnapshotReader;
 import io.pullproof.events.ContainerStartRequested;
@@ -53,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.PGConnection;
@@ -163,11 +168,25 @@ public final class DecisionBenchCommand implements Callable<Integer> {
               coldStartSeconds, first.verdict().getReason());
           result.put("coldStartSeconds", round(coldStartSeconds));
 
-          List<Map<String, Object>> rates = new ArrayList<>();
           int[] counter = {0};
+          // The service has just started: its decode, decide and encode paths are still being
+          // compiled, the echo's tiny loop is not. Both sides run unmeasured first, so the first
+          // rate compares warmed-up code on both sides rather than the JIT.
+          int jitWarmupSeconds = quick ? 10 : 20;
+          long warmupStart = System.nanoTime();
+          agents.openLoop(topics.startRequests(), RATES[1], jitWarmupSeconds, 0,
+              i -> request("wd-" + i, counter[0]++, grants / 2, layout));
+          agents.openLoop(ECHO_IN, RATES[1], jitWarmupSeconds, 0, i -> request("we-" + i, counter[0]++, grants / 2, layout));
+          Thread.sleep(3_000); // let both drain what the unmeasured runs left queued
+          System.out.printf("JIT warm-up: %d s at %,d/s through the service and through the echo (not measured), %.1f s%n",
+              jitWarmupSeconds, RATES[1], seconds(warmupStart));
+          result.put("jitWarmupSeconds", jitWarmupSeconds);
+          List<Map<String, Object>> rates = new ArrayList<>();
           for (int rate : RATES) {
+            BatchTimes before = BatchTimes.of(service.metrics());
             Run decision = agents.openLoop(topics.startRequests(), rate, warmupSeconds, measureSeconds,
                 i -> request("d" + rate + "-" + i, counter[0]++, grants / 2, layout));
+            BatchTimes batches = BatchTimes.of(service.metrics()).since(before);
             Run raw = agents.openLoop(ECHO_IN, rate, warmupSeconds, measureSeconds,
                 i -> request("e" + rate + "-" + i, counter[0]++, grants / 2, layout));
             Map<String, Object> row = new LinkedHashMap<>();
@@ -182,10 +201,17 @@ public final class DecisionBenchCommand implements Callable<Integer> {
             row.put("measuredRequests", decision.measured());
             row.put("decisionUnanswered", decision.lost());
             row.put("echoUnanswered", raw.lost());
+            row.put("serviceBatches", batches.batches());
+            row.put("serviceMeanBatchSize", round(batches.meanSize()));
+            row.put("serviceMeanBatchMs", round(batches.meanLoopMs()));
+            row.put("serviceMeanDecideAndAckMs", round(batches.meanHandlerMs()));
             rates.add(row);
             System.out.printf("rate %,6d/s: decision p50 %.2f p99 %.2f ms | echo p50 %.2f p99 %.2f ms | ratio %.2f | unanswered %d/%d%n",
                 rate, decision.p50Ms(), decision.p99Ms(), raw.p50Ms(), raw.p99Ms(), decision.p99Ms() / raw.p99Ms(),
                 decision.lost(), raw.lost());
+            System.out.printf("             service: %,d batches of %.1f requests; per batch %.2f ms poll-to-commit, of which"
+                + " %.2f ms deciding, publishing and waiting for the acks%n", batches.batches(), batches.meanSize(),
+                batches.meanLoopMs(), batches.meanHandlerMs());
           }
           result.put("rates", rates);
           if (serviceMetrics) {
@@ -414,6 +440,40 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("no " + reason + " verdict for image " + image + " within 30 s");
+  }
+
+  /**
+   * The service's batch timers (cumulative): the consumer loop's poll-to-commit time (decode,
+   * handle, commit) and the handler's decide-publish-acknowledged time, for one rate's deltas.
+   */
+  private record BatchTimes(long batches, double loopMs, double handlerMs, double requests) {
+    static BatchTimes of(MeterRegistry registry) {
+      Timer loop = registry.find("pullproof.kafka.batch.duration").tag("consumer", "decision").timer();
+      Timer handler = registry.find(DecisionMetrics.BATCH_DURATION).timer();
+      DistributionSummary size =
+          registry.find(DecisionMetrics.BATCH_SIZE).summary();
+      return new BatchTimes(loop == null ? 0 : loop.count(),
+          loop == null ? 0 : loop.totalTime(TimeUnit.MILLISECONDS),
+          handler == null ? 0 : handler.totalTime(TimeUnit.MILLISECONDS),
+          size == null ? 0 : size.totalAmount());
+    }
+
+    BatchTimes since(BatchTimes before) {
+      return new BatchTimes(batches - before.batches, loopMs - before.loopMs, handlerMs - before.handlerMs,
+          requests - before.requests);
+    }
+
+    double meanSize() {
+      return batches == 0 ? Double.NaN : requests / batches;
+    }
+
+    double meanLoopMs() {
+      return batches == 0 ? Double.NaN : loopMs / batches;
+    }
+
+    double meanHandlerMs() {
+      return batches == 0 ? Double.NaN : handlerMs / batches;
+    }
   }
 
   private static void printTable(Map<String, Object> result) {

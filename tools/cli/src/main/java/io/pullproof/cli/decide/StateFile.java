@@ -33,14 +33,15 @@ import java.util.stream.Collectors;
  */
 record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
   private static final Set<String> TOP = Set.of("policy", "grants", "nodePulls", "intents", "revocations");
-  private static final Set<String> POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds", "namespaces");
+  private static final Set<String> POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds", "namespaces", "registries");
+  private static final Set<String> REGISTRY = Set.of("maxGrantAgeSeconds");
   private static final Set<String> NAMESPACE_POLICY = Set.of("verificationPolicy", "allowlist", "maxGrantAgeSeconds");
-  private static final Set<String> GRANT = Set.of("imageRef", "name", "kind", "secret", "serviceAccount", "nodeCredentialHash", "verifiedAt");
+  private static final Set<String> GRANT = Set.of("imageRef", "name", "kind", "secret", "serviceAccount", "nodeCredentialHash", "verifiedAt", "cluster");
   private static final Set<String> SECRET = Set.of("namespace", "name", "uid", "credentialHash");
   private static final Set<String> SERVICE_ACCOUNT = Set.of("namespace", "name", "uid");
   private static final Set<String> NODE_PULL = Set.of("node", "imageRef", "name");
   private static final Set<String> INTENT = Set.of("node", "image");
-  private static final Set<String> REVOCATION = Set.of("secretUid", "credentialHash", "serviceAccountUid", "namespace", "revokedAt");
+  private static final Set<String> REVOCATION = Set.of("secretUid", "credentialHash", "serviceAccountUid", "namespace", "revokedAt", "cluster");
 
   static StateFile read(Path path) {
     JsonInput in = JsonInput.read(path);
@@ -79,7 +80,24 @@ record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
         namespaces.put(override.getKey(), policy(in, override.getValue(), overrideAt, cluster, false));
       }
     }
-    return new ClusterPolicy(cluster, namespaces);
+    Map<String, Duration> registries = new HashMap<>();
+    JsonNode registryNodes = in.optionalObject(node, at, "registries");
+    if (registryNodes != null) {
+      for (Map.Entry<String, JsonNode> registry : (Iterable<Map.Entry<String, JsonNode>>) registryNodes::fields) {
+        String registryAt = at + ".registries." + registry.getKey();
+        requireObject(in, registry.getValue(), registryAt, REGISTRY);
+        Long seconds = in.optionalPositiveLong(registry.getValue(), registryAt, "maxGrantAgeSeconds");
+        if (seconds == null) {
+          throw in.bad(JsonInput.child(registryAt, "maxGrantAgeSeconds"), "missing");
+        }
+        registries.put(registry.getKey(), Duration.ofSeconds(seconds));
+      }
+    }
+    try {
+      return new ClusterPolicy(cluster, namespaces, registries);
+    } catch (InvalidPolicyException e) {
+      throw in.bad(at + ".registries", TextNode.valueOf(e.value()), "is rejected: " + e.problem());
+    }
   }
 
   /** A policy whose unset fields inherit from {@code parent}; the cluster's must name its policy. */
@@ -123,13 +141,19 @@ record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
         throw in.bad(JsonInput.child(at, field), "not allowed in a grant of kind " + kind.jsonName());
       }
     }
-    return switch (kind) {
+    String cluster = in.optionalText(node, at, "cluster");
+    if (cluster != null && kind != GrantKind.SECRET && kind != GrantKind.SERVICE_ACCOUNT) {
+      throw in.bad(JsonInput.child(at, "cluster"), "not allowed in a grant of kind " + kind.jsonName()
+          + " (the cluster of a secret or service account)");
+    }
+    Grant grant = switch (kind) {
       case ANONYMOUS -> Grant.anonymous(imageRef, name, verifiedAt);
       case NODE_CREDENTIAL -> Grant.nodeCredential(imageRef, name, in.text(node, at, "nodeCredentialHash", false), verifiedAt);
       case SECRET -> Grant.secret(imageRef, name, secret(in, in.object(node, at, "secret"), JsonInput.child(at, "secret")), verifiedAt);
       case SERVICE_ACCOUNT -> Grant.serviceAccount(imageRef, name,
           serviceAccount(in, in.object(node, at, "serviceAccount"), JsonInput.child(at, "serviceAccount")), verifiedAt);
     };
+    return grant.inCluster(cluster);
   }
 
   /** A pull secret's coordinates and hash; the hash may be empty (it then never matches). */
@@ -159,7 +183,12 @@ record StateFile(ClusterPolicy policy, InMemoryDecisionState state) {
       throw in.bad(at, "missing one of secretUid, credentialHash, serviceAccountUid, namespace");
     }
     Instant revokedAt = node.has("revokedAt") ? in.instant(node, at, "revokedAt") : null;
-    return new Revocation(found, in.text(node, at, found.jsonName(), false), revokedAt);
+    String cluster = in.optionalText(node, at, "cluster");
+    if (cluster != null && found != Revocation.Kind.NAMESPACE) {
+      throw in.bad(JsonInput.child(at, "cluster"), "only limits a namespace revocation (a " + found.jsonName()
+          + " names one credential fleet-wide)");
+    }
+    return new Revocation(found, in.text(node, at, found.jsonName(), false), revokedAt, cluster);
   }
 
   /** A normalised repository name without tag or digest, as grants and node pulls record them. */

@@ -43,6 +43,9 @@ final class VerdictJson {
       case ANONYMOUS -> { }
     }
     json.put("verifiedAt", grant.verifiedAt().toString());
+    if (grant.cluster() != null) {
+      json.put("cluster", grant.cluster());
+    }
     return json;
   }
 

@@ -78,6 +78,31 @@ class DecideCommandTest {
     assertThat(update.get("grant").get("verifiedAt").asText()).as("matching is no verification").isEqualTo("2026-11-20T00:00:00Z");
   }
 
+  @ParameterizedTest(name = "namespace team-a revoked in cluster {0} → {1}")
+  @CsvSource({"prod, REVOKED", "dev, SECRET_HASH_MATCH"})
+  void aNamespaceRevocationLimitedToAClusterRevokesOnlyThatClustersGrants(String revokedCluster, String reason)
+      throws IOException {
+    InProcessCli run = decideChanged(state -> {
+      ((ObjectNode) state.get("grants").get(0)).put("cluster", "prod");
+      ((ArrayNode) state.get("revocations")).addObject().put("namespace", "team-a").put("cluster", revokedCluster);
+    }, request -> { });
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode printed = JSON.readTree(run.out());
+    assertThat(printed.get("reason").asText()).isEqualTo(reason);
+    assertThat(printed.get("grant").get("cluster").asText()).isEqualTo("prod");
+  }
+
+  @ParameterizedTest(name = "registry {0} with maxGrantAgeSeconds {1} → {2}")
+  @CsvSource({"registry.io, 86400, GRANT_EXPIRED", "registry.io, 604800, SECRET_HASH_MATCH", "docker.io, 86400, SECRET_HASH_MATCH"})
+  void aRegistrysMaxGrantAgeExpiresTheGrantsOfItsImages(String registry, long seconds, String reason) throws IOException {
+    InProcessCli run = decideChanged(state -> ((ObjectNode) state.get("policy")).putObject("registries")
+        .putObject(registry).put("maxGrantAgeSeconds", seconds), request -> { });
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("reason").asText()).isEqualTo(reason);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInputs")
   void badInputExits2NamingTheFileFieldAndValue(String description, Consumer<ObjectNode> changeState,
@@ -110,6 +135,16 @@ class DecideCommandTest {
         badState("a revocation naming two things",
             state -> ((ArrayNode) state.get("revocations")).addObject().put("secretUid", "a").put("namespace", "b"),
             "state.json: revocations[1]: names both secretUid and namespace"),
+        badState("a cluster on a grant that has no secret or service account",
+            state -> ((ObjectNode) state.get("grants").get(3)).put("cluster", "prod"),
+            "state.json: grants[3].cluster: not allowed in a grant of kind"),
+        badState("a cluster on a revocation other than a namespace's",
+            state -> ((ObjectNode) state.get("revocations").get(0)).put("cluster", "prod"),
+            "state.json: revocations[0].cluster: only limits a namespace revocation"),
+        badState("a registry that is not a domain",
+            state -> ((ObjectNode) state.get("policy")).putObject("registries").putObject("registry.io/team")
+                .put("maxGrantAgeSeconds", 60),
+            "state.json: policy.registries: \"registry.io/team\" is rejected: a registry is the domain"),
         Arguments.of("a missing request field", same, (Consumer<ObjectNode>) request -> request.remove("imageRef"),
             List.of("request.json: imageRef: missing")),
         Arguments.of("an unknown pull policy", same, (Consumer<ObjectNode>) request -> request.put("pullPolicy", "Sometimes"),
