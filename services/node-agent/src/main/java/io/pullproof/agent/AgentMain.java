@@ -14,11 +14,11 @@ import io.pullproof.agent.state.NodeStateStore;
 import io.pullproof.agent.verdict.AllowCache;
 import io.pullproof.agent.verdict.VerdictClient;
 import io.pullproof.agent.verdict.VerdictReader;
+import io.pullproof.agent.verdict.VerdictRoutes;
 import io.pullproof.credentials.CredentialHasher;
 import io.pullproof.credentials.CredentialSource;
 import io.pullproof.credentials.DockerConfig;
 import io.pullproof.kafka.EventPublisher;
-import io.pullproof.kafka.TopicLayout;
 import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.kit.config.InvalidConfigException;
 import io.pullproof.kit.http.HealthCheck;
@@ -161,8 +161,7 @@ public final class AgentMain {
       if (verdictPartitions == null || verdictPartitions.isEmpty()) {
         throw new IllegalStateException("topic " + config.topics().verdicts() + " does not exist");
       }
-      // Only the verdict partition count matters for the slice; the other layout values are unused here.
-      replySlice = new TopicLayout(1, verdictPartitions.size(), (short) 1, -1).replySlice(config.cluster(), config.node());
+      replySlice = VerdictRoutes.replySlice(verdictPartitions.size(), config.cluster(), config.node());
       slice = new TopicPartition(config.topics().verdicts(), replySlice);
     } catch (RuntimeException e) {
       consumer.close();

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.pullproof.cli.demo.DemoCommand.class,
+        io.pullproof.cli.sim.SimCommand.class,
         io.pullproof.cli.decide.DecideCommand.class,
         io.pullproof.cli.ref.RefCommand.class,
         io.pullproof.cli.creds.CredsCommand.class,

@@ -129,6 +129,15 @@ public final class TokenIssuer implements AutoCloseable {
     policy.makePublic(pattern);
   }
 
+  /**
+   * Whether a token for {@code username} (null: anonymous) would carry pull on {@code repository}
+   * right now: the registry's own answer, which the fleet simulator uses as its ground truth.
+   */
+  public boolean mayPull(String username, String repository) {
+    return policy.permitted(username, new ResourceAccess("repository", repository, List.of("pull")))
+        .actions().contains("pull");
+  }
+
   /** Adds users, grants and public repositories from a JSON file; format in {@link AccessPolicy}. */
   public void loadAccess(Path file) {
     policy.load(file);

@@ -5,7 +5,7 @@ import io.pullproof.agent.publish.AgentEvents;
 import io.pullproof.agent.publish.AgentEvents.StartRequestFacts;
 import io.pullproof.agent.publish.AgentPublisher;
 import io.pullproof.agent.publish.CredentialIdentities;
-import io.pullproof.agent.state.NodeStateStore;
+import io.pullproof.agent.state.NodeState;
 import io.pullproof.agent.verdict.AllowCache;
 import io.pullproof.agent.verdict.VerdictClient;
 import io.pullproof.credentials.CredentialSource;
@@ -42,14 +42,14 @@ public final class Enforcer {
   private final VerdictClient verdicts;
   private final AllowCache cache;
   private final RegistryVerifier verifier;
-  private final NodeStateStore state;
+  private final NodeState state;
   private final AgentMetrics metrics;
   private final List<CredentialSource> nodeCredentials;
   private final int replySlice;
   private final Clock clock;
 
   public Enforcer(AgentEvents events, CredentialIdentities identities, AgentPublisher publisher, VerdictClient verdicts,
-      AllowCache cache, RegistryVerifier verifier, NodeStateStore state, AgentMetrics metrics,
+      AllowCache cache, RegistryVerifier verifier, NodeState state, AgentMetrics metrics,
       List<CredentialSource> nodeCredentials, int replySlice, Clock clock) {
     this.events = events;
     this.identities = identities;

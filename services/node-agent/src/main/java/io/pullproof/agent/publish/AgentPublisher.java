@@ -1,7 +1,7 @@
 package io.pullproof.agent.publish;
 
 import io.pullproof.agent.AgentMetrics;
-import io.pullproof.agent.state.NodeStateStore;
+import io.pullproof.agent.state.NodeState;
 import io.pullproof.events.ContainerStartObserved;
 import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.ImagePulled;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's three outgoing event kinds, each to its topic with its key (DESIGN.md §1): pulls
  * and start requests keyed by image reference, outcomes by node. {@code ImagePulled} goes through
- * the durable outbox of {@link NodeStateStore}: recorded (fsynced) before it is sent, removed when
+ * the durable outbox of {@link io.pullproof.agent.state.NodeStateStore}: recorded (fsynced) before it is sent, removed when
  * Kafka acknowledged it, resent at start-up otherwise.
  */
 public final class AgentPublisher implements AutoCloseable {
@@ -23,10 +23,10 @@ public final class AgentPublisher implements AutoCloseable {
 
   private final EventPublisher<String, SpecificRecord> publisher;
   private final TopicNames topics;
-  private final NodeStateStore state;
+  private final NodeState state;
   private final AgentMetrics metrics;
 
-  public AgentPublisher(EventPublisher<String, SpecificRecord> publisher, TopicNames topics, NodeStateStore state,
+  public AgentPublisher(EventPublisher<String, SpecificRecord> publisher, TopicNames topics, NodeState state,
       AgentMetrics metrics) {
     this.publisher = publisher;
     this.topics = topics;

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the journal, and the directory is fsynced, so at every instant one complete journal exists.
  * Thread-safe (one lock; appends are short).
  */
-public final class NodeStateStore implements AutoCloseable {
+public final class NodeStateStore implements NodeState, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String JOURNAL = "journal.jsonl";
@@ -73,6 +73,7 @@ public final class NodeStateStore implements AutoCloseable {
   }
 
   /** The runtime is about to pull {@code name}: from now on it counts as pulled on this node. */
+  @Override
   public synchronized void recordIntent(String name, Instant at) {
     if (!intents.containsKey(name)) {
       append(line("intent").put("name", name).put("at", at.toEpochMilli()));
@@ -84,6 +85,7 @@ public final class NodeStateStore implements AutoCloseable {
    * A pull or verification succeeded: remembered, the intent for its name cleared, and the event
    * kept in the outbox until {@link #markPublished}.
    */
+  @Override
   public synchronized void recordPull(ImagePulled event) {
     append(line("pulled").put("name", event.getName()).put("imageRef", event.getImageRef())
         .put("eventId", event.getEventId()).put("event", encode(event)));
@@ -91,6 +93,7 @@ public final class NodeStateStore implements AutoCloseable {
   }
 
   /** Kafka acknowledged the event: it leaves the outbox. */
+  @Override
   public synchronized void markPublished(String eventId) {
     if (outbox.containsKey(eventId)) {
       append(line("published").put("eventId", eventId));
@@ -102,6 +105,7 @@ public final class NodeStateStore implements AutoCloseable {
    * True when this node has an unfinished intent for {@code name}, or pulled it and the fleet may
    * not know yet (its event is still in the outbox): the image is not preloaded.
    */
+  @Override
   public synchronized boolean pendingPull(String name) {
     return intents.containsKey(name)
         || outbox.values().stream().anyMatch(event -> event.getName().equals(name));
@@ -113,6 +117,7 @@ public final class NodeStateStore implements AutoCloseable {
   }
 
   /** Events recorded but not yet acknowledged, oldest first: republished at start-up. */
+  @Override
   public synchronized List<ImagePulled> unpublished() {
     return new ArrayList<>(outbox.values());
   }

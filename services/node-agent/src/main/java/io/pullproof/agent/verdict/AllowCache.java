@@ -14,12 +14,20 @@ import java.util.function.LongSupplier;
  * everything the verdict depended on: image, namespace (policy scope) and the pod's credential
  * identities. Any revocation flushes the whole cache: revocations are rare, and matching them to
  * the grant behind each ALLOW would need the grant, which the agent does not have.
+ *
+ * <p>After a flush nothing is cached for {@link #SETTLE}: the agent may read a revocation before
+ * the decision service has applied it, and an ALLOW answered in between would otherwise be reused
+ * for a whole TTL after the revocation (the fleet simulator measured 30 s instead of about one).
  */
 public final class AllowCache {
+  /** How long after a flush ALLOWs are not cached: above the decision service's revocation latency (p99 goal 1 s). */
+  public static final Duration SETTLE = Duration.ofSeconds(5);
+
   private final long ttlNanos;
   private final int maxEntries;
   private final LongSupplier nanoTime;
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+  private volatile long settledAt;
 
   /**
    * Everything an ALLOW depended on.
@@ -40,6 +48,7 @@ public final class AllowCache {
     this.ttlNanos = ttl.toNanos();
     this.maxEntries = maxEntries;
     this.nanoTime = nanoTime;
+    this.settledAt = nanoTime.getAsLong();
   }
 
   public boolean enabled() {
@@ -65,6 +74,9 @@ public final class AllowCache {
       return;
     }
     long now = nanoTime.getAsLong();
+    if (now - settledAt < 0) {
+      return;
+    }
     if (entries.size() >= maxEntries) {
       entries.values().removeIf(e -> now - e.expiresAt >= 0);
       if (entries.size() >= maxEntries) {
@@ -75,8 +87,9 @@ public final class AllowCache {
     entries.put(key, new Entry(verdict, now + ttlNanos));
   }
 
-  /** Forgets every ALLOW: a revocation arrived. */
+  /** Forgets every ALLOW and caches none for {@link #SETTLE}: a revocation arrived. */
   public void flush() {
+    settledAt = nanoTime.getAsLong() + SETTLE.toNanos();
     entries.clear();
   }
 

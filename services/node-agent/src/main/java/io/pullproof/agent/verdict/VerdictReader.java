@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Reads this agent's reply slice of the verdicts topic and every partition of the revocations
  * topic with {@code assign()} (no consumer group: every agent needs every revocation, and only its
  * own slice of verdicts), from the end: a verdict older than the agent answers nobody waiting. No
- * offsets are committed. Verdicts for other nodes sharing the slice are skipped. A record that
+ * offsets are committed. Verdicts for nodes not in {@link VerdictRoutes} (other nodes sharing the
+ * slice) are skipped. One reader may serve several nodes (the fleet simulator's, which share one
+ * consumer): it then reads every reply slice they use. A record that
  * cannot be decoded is counted and skipped: the agent does not own these topics' dead letters, and
  * a missing verdict only means a registry verification.
  *
@@ -33,34 +35,36 @@ public final class VerdictReader implements AutoCloseable {
 
   private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<Object> deserializer;
-  private final TopicPartition replySlice;
+  private final List<TopicPartition> replySlices;
   private final String revocationsTopic;
-  private final String cluster;
-  private final String node;
-  private final VerdictClient client;
-  private final AllowCache cache;
+  private final VerdictRoutes routes;
   private final AgentMetrics metrics;
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile boolean running;
   private Thread thread;
 
+  /** One node's reader: its reply slice, its client and its cache. */
   public VerdictReader(Consumer<byte[], byte[]> consumer, Deserializer<Object> deserializer, TopicPartition replySlice,
       String revocationsTopic, String cluster, String node, VerdictClient client, AllowCache cache, AgentMetrics metrics) {
+    this(consumer, deserializer, List.of(replySlice), revocationsTopic,
+        new VerdictRoutes().add(cluster, node, client, cache), metrics);
+  }
+
+  /** A reader shared by the nodes of {@code routes}, reading {@code replySlices} (every slice they use). */
+  public VerdictReader(Consumer<byte[], byte[]> consumer, Deserializer<Object> deserializer,
+      List<TopicPartition> replySlices, String revocationsTopic, VerdictRoutes routes, AgentMetrics metrics) {
     this.consumer = consumer;
     this.deserializer = deserializer;
-    this.replySlice = replySlice;
+    this.replySlices = List.copyOf(replySlices);
     this.revocationsTopic = revocationsTopic;
-    this.cluster = cluster;
-    this.node = node;
-    this.client = client;
-    this.cache = cache;
+    this.routes = routes;
     this.metrics = metrics;
   }
 
   /** Assigns, seeks to the end, resolves the positions, then starts the poll thread. */
   public VerdictReader start(Duration metadataTimeout) {
     List<TopicPartition> partitions = new ArrayList<>();
-    partitions.add(replySlice);
+    partitions.addAll(replySlices);
     List<PartitionInfo> revocations = consumer.partitionsFor(revocationsTopic, metadataTimeout);
     if (revocations == null || revocations.isEmpty()) {
       throw new IllegalStateException("topic " + revocationsTopic + " does not exist");
@@ -75,8 +79,8 @@ public final class VerdictReader implements AutoCloseable {
     thread = new Thread(this::run, "pullproof-agent-verdicts");
     thread.setDaemon(true);
     thread.start();
-    LOG.info("reading verdicts from {} and revocations from {} partitions of {}", replySlice, revocations.size(),
-        revocationsTopic);
+    LOG.info("reading verdicts from {} and revocations from {} partitions of {}",
+        replySlices.size() == 1 ? replySlices.get(0) : replySlices.size() + " partitions", revocations.size(), revocationsTopic);
     return this;
   }
 
@@ -120,14 +124,15 @@ public final class VerdictReader implements AutoCloseable {
       return;
     }
     if (event instanceof StartVerdictIssued verdict) {
-      if (verdict.getNode().getCluster().equals(cluster) && verdict.getNode().getNode().equals(node)) {
+      VerdictClient client = routes.client(verdict.getNode().getCluster(), verdict.getNode().getNode());
+      if (client != null) {
         client.complete(verdict);
       }
     } else if (event instanceof CredentialRevoked revoked) {
-      LOG.info("revocation {} ({} {}): flushing {} cached ALLOW verdicts", revoked.getEventId(), revoked.getScope(),
+      int dropped = routes.flushCaches();
+      LOG.info("revocation {} ({} {}): flushed {} cached ALLOW verdicts", revoked.getEventId(), revoked.getScope(),
           revoked.getScope() == io.pullproof.events.RevocationScope.CREDENTIAL_HASH ? "<hash>" : revoked.getValue(),
-          cache.size());
-      cache.flush();
+          dropped);
       metrics.cacheFlush();
     } else {
       metrics.unreadableRecord(record.topic());

@@ -74,4 +74,16 @@ class AllowCacheTest {
     assertThat(cache.size()).isLessThanOrEqualTo(2);
     assertThat(cache.get(key("c"))).isPresent();
   }
+
+  @Test
+  void afterAFlushNothingIsCachedUntilTheDecisionServiceHadTimeToApplyTheRevocation() {
+    cache.put(key("a"), verdict(Verdict.ALLOW, false));
+    cache.flush();
+    assertThat(cache.get(key("a"))).isEmpty();
+    cache.put(key("a"), verdict(Verdict.ALLOW, false));
+    assertThat(cache.get(key("a"))).as("an ALLOW answered right after the revocation may predate it").isEmpty();
+    now.addAndGet(AllowCache.SETTLE.toNanos());
+    cache.put(key("a"), verdict(Verdict.ALLOW, false));
+    assertThat(cache.get(key("a"))).isPresent();
+  }
 }
