@@ -20,6 +20,8 @@ public final class DebianPackages {
   public record Requirement(String pkg, Path marker) {}
 
   public static final Requirement DOCKER_REGISTRY = new Requirement("docker-registry", Path.of("/usr/bin/docker-registry"));
+  /** containerd 1.6 with its CRI plugin (brings runc). */
+  public static final Requirement CONTAINERD = new Requirement("containerd", Path.of("/usr/bin/containerd"));
 
   public static synchronized void ensureInstalled(List<Requirement> requirements, Consumer<String> progress) {
     List<String> missing = new ArrayList<>();
