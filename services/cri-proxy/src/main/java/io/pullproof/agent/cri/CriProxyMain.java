@@ -13,7 +13,7 @@ import io.pullproof.agent.cri.guard.PresentImages;
 import io.pullproof.agent.cri.guard.PullObserver;
 import io.pullproof.agent.cri.guard.StartGuard;
 import io.pullproof.agent.cri.kube.PodDirectory;
-import io.pullproof.agent.cri.proxy.ForwardingRegistry;
+import io.pullproof.agent.cri.proxy.CriProxyServer;
 import io.pullproof.agent.cri.proxy.RuntimeVersionCheck;
 import io.pullproof.agent.cri.proxy.UnaryHook;
 import io.pullproof.agent.cri.proxy.UnixSockets;
@@ -23,11 +23,7 @@ import io.pullproof.kit.http.HealthCheck;
 import io.pullproof.kit.http.HealthServer;
 import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -154,17 +150,7 @@ public final class CriProxyMain {
         PULL_IMAGE, new PullObserver(core.pulls(), core.state(), pods, images, core.nodeCredentials(), metrics,
             Clock.systemUTC()),
         CREATE_CONTAINER, new StartGuard(core.enforcer(), pods, images, metrics));
-    Server server;
-    try {
-      server = UnixSockets.server(config.listenSocket(), loops, loops)
-          .fallbackHandlerRegistry(new ForwardingRegistry(runtime, hooks, workers))
-          // Hooks hand blocking work to 'workers'; everything else is non-blocking relaying.
-          .directExecutor()
-          .build().start();
-      Files.setPosixFilePermissions(config.listenSocket(), PosixFilePermissions.fromString("rw-rw----"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve " + config.listenSocket() + ": " + e.getMessage(), e);
-    }
+    Server server = CriProxyServer.start(config.listenSocket(), runtime, hooks, workers, loops);
     shutdown.started("CRI server", () -> server.shutdown().awaitTermination(30, TimeUnit.SECONDS));
 
     Vertx vertx = Vertx.vertx();

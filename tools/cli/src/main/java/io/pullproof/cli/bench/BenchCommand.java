@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = {"Benchmarks on the embedded servers (127.0.0.1 only; they stop by themselves).",
         "Each prints a table and writes JSON with the ratio against a raw baseline measured in the same run."},
-    subcommands = {LedgerBenchCommand.class, DecisionBenchCommand.class},
+    subcommands = {LedgerBenchCommand.class, DecisionBenchCommand.class, CriBenchCommand.class},
     mixinStandardHelpOptions = true)
 public final class BenchCommand {}

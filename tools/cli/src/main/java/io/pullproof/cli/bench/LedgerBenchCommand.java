@@ -279,7 +279,7 @@ public final class LedgerBenchCommand implements Callable<Integer> {
     return Math.round(value * 100) / 100.0;
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception e) {
