@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         io.pullproof.cli.decision.DecisionCommand.class,
         io.pullproof.cli.bench.BenchCommand.class,
         io.pullproof.cli.agent.AgentCommand.class,
+        io.pullproof.cli.agent.CriProxyCommand.class,
     })
 public final class PullproofCommand implements Runnable {
 

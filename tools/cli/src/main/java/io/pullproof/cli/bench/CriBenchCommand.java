@@ -58,6 +58,10 @@ public final class CriBenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", required = true, description = "Where to write the result as JSON.")
   Path json;
 
+  @Option(names = "--proxy-threads", paramLabel = "N", defaultValue = "2",
+      description = "Event-loop threads of the proxy (PULLPROOF_CRI_EVENT_LOOP_THREADS; default: ${DEFAULT-VALUE}).")
+  int proxyThreads;
+
   private static final int ROUND = 500;
   private static final double GOAL_MS = 1.0;
 
@@ -70,7 +74,13 @@ public final class CriBenchCommand implements Callable<Integer> {
     n = n / ROUND * ROUND;
     Path work = Files.createTempDirectory("pullproof-bench-cri-");
     DebianPackages.ensureInstalled(List.of(DebianPackages.CONTAINERD, DebianPackages.DOCKER_REGISTRY), System.out::println);
-    EventLoopGroup loops = UnixSockets.eventLoops(2);
+    EventLoopGroup loops = UnixSockets.eventLoops(1);
+    // The proxy gets event loops of its own, as in production where it is a process apart from the
+    // kubelet: sharing the client's loop would charge the client's work to the proxy.
+    if (proxyThreads < 1 || proxyThreads > 64) {
+      throw new BadInputException("--proxy-threads " + proxyThreads + ": must be from 1 to 64");
+    }
+    EventLoopGroup proxyLoops = UnixSockets.eventLoops(proxyThreads);
     try (OciRegistry registry = OciRegistry.startWithHtpasswd(work.resolve("registry"), Map.of("bench", "bench-pass"));
          ContainerdRuntime containerd = ContainerdRuntime.start(work.resolve("containerd"), "127.0.0.1:9/pullproof/pause:3.6")) {
       containerd.trustRegistry(registry.hostPort(), registry.caCertificatePem());
@@ -78,12 +88,13 @@ public final class CriBenchCommand implements Callable<Integer> {
           .push("bench/app", "1");
       String image = registry.hostPort() + "/bench/app:1";
       ManagedChannel direct = UnixSockets.channel(containerd.socket(), loops);
+      ManagedChannel upstream = UnixSockets.channel(containerd.socket(), proxyLoops);
       VersionResponse version = RuntimeVersionCheck.require(direct, containerd.socket(), Duration.ofSeconds(10));
       ImageServiceGrpc.newBlockingStub(direct).pullImage(PullImageRequest.newBuilder()
           .setImage(ImageSpec.newBuilder().setImage(image))
           .setAuth(AuthConfig.newBuilder().setUsername("bench").setPassword("bench-pass")).build());
       Path listen = work.resolve("proxy.sock");
-      Server proxy = CriProxyServer.start(listen, direct, Map.of(), Runnable::run, loops);
+      Server proxy = CriProxyServer.start(listen, upstream, Map.of(), Runnable::run, proxyLoops);
       ManagedChannel viaProxy = UnixSockets.channel(listen, loops);
       try {
         System.out.printf("runtime: %s %s (CRI %s); %,d calls per method and path, sequential, rounds of %d%n",
@@ -107,7 +118,7 @@ public final class CriBenchCommand implements Callable<Integer> {
         result.put("proxyP99Ms", round(ms(percentile(allProxy, 0.99))));
         result.put("imageStatus", imageStatus.summary());
         result.put("listContainers", listContainers.summary());
-        result.put("parameters", Map.of("callsPerMethodAndPath", n, "roundSize", ROUND, "concurrency", 1,
+        result.put("parameters", Map.of("callsPerMethodAndPath", n, "roundSize", ROUND, "concurrency", 1, "proxyEventLoopThreads", proxyThreads,
             "transport", "gRPC over Unix domain sockets (netty epoll)", "runtime",
             version.getRuntimeName() + " " + version.getRuntimeVersion(),
             "listContainersResult", "empty (no container can run on the benchmark machine)",
@@ -122,10 +133,12 @@ public final class CriBenchCommand implements Callable<Integer> {
       } finally {
         viaProxy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         proxy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        upstream.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         direct.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     } finally {
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      proxyLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       LedgerBenchCommand.deleteQuietly(work);
     }
     return 0;

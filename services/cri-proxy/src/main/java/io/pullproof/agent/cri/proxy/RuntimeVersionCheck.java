@@ -23,6 +23,10 @@ public final class RuntimeVersionCheck {
 
   /** Returns the runtime's Version answer; throws {@link IllegalStateException} naming the problem. */
   public static VersionResponse require(Channel runtime, Path socket, Duration timeout) {
+    if (!java.nio.file.Files.exists(socket)) {
+      throw new IllegalStateException("no runtime socket at " + socket + ": is containerd (or CRI-O) running,"
+          + " and is PULLPROOF_CRI_RUNTIME_SOCKET its CRI socket?");
+    }
     VersionResponse version;
     try {
       version = RuntimeServiceGrpc.newBlockingStub(runtime).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)

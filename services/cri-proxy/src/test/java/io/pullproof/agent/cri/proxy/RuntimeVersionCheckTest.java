@@ -33,8 +33,24 @@ class RuntimeVersionCheckTest {
   }
 
   @Test
-  void aSocketNobodyServesFailsWithUnavailable() throws Exception {
+  void aMissingSocketIsNamed() throws Exception {
     Path socket = Files.createTempDirectory("cri-check").resolve("nobody.sock");
+    EventLoopGroup loops = UnixSockets.eventLoops(1);
+    ManagedChannel channel = UnixSockets.channel(socket, loops);
+    try {
+      assertThatThrownBy(() -> RuntimeVersionCheck.require(channel, socket, Duration.ofSeconds(2)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no runtime socket at " + socket);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aSocketNobodyServesFailsWithUnavailable() throws Exception {
+    // A socket file nobody listens on any more (its process died).
+    Path socket = Files.createFile(Files.createTempDirectory("cri-check").resolve("dead.sock"));
     EventLoopGroup loops = UnixSockets.eventLoops(1);
     ManagedChannel channel = UnixSockets.channel(socket, loops);
     try {
