@@ -48,6 +48,11 @@ public final class CriProxyMain {
 
   private CriProxyMain() {}
 
+  /** {@code java ... io.pullproof.agent.cri.CriProxyMain [CONFIG_FILE]}: the container image's entry point. */
+  public static void main(String[] args) {
+    System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
+  }
+
   /** Runs until SIGTERM. Exit 2: bad configuration (named on stderr); 1: failed start (the reason logged). */
   public static int run(Path configFile, Map<String, String> env) {
     CriProxyConfig config;
