@@ -4,6 +4,7 @@ import io.pullproof.jdbc.DatabaseConfig;
 import io.pullproof.stack.KafkaBroker;
 import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
+import io.pullproof.stack.containerd.ContainerdRuntime;
 import io.pullproof.stack.oci.OciRegistry;
 import io.pullproof.stack.oci.TlsMaterial;
 import io.pullproof.stack.oci.TokenIssuer;
@@ -91,6 +92,25 @@ public final class TestInfrastructure {
       return OciRegistry.startWithHtpasswd(ROOT.resolve("oci").resolve(name), users);
     });
   }
+
+  /**
+   * A real containerd (CRI v1 on a Unix socket, native snapshotter) that trusts the
+   * {@link #tokenRegistry()}'s certificate; installs Debian's containerd if missing. Needs root.
+   * Its pause image is {@value #SANDBOX_IMAGE}: a loopback port nothing listens on, so a
+   * RunPodSandbox fails at once without any lookup leaving the machine.
+   */
+  public static ContainerdRuntime containerd() {
+    OciRegistry registry = tokenRegistry();
+    return server("containerd", () -> {
+      DebianPackages.ensureInstalled(List.of(DebianPackages.CONTAINERD), LOG::info);
+      ContainerdRuntime runtime = ContainerdRuntime.start(ROOT.resolve("containerd"), SANDBOX_IMAGE);
+      runtime.trustRegistry(registry.hostPort(), registry.caCertificatePem());
+      return runtime;
+    });
+  }
+
+  /** The pause image name the test containerd is configured with. */
+  public static final String SANDBOX_IMAGE = "127.0.0.1:9/pullproof/pause:3.6";
 
   /** The JDBC URL of the server's main database (embedded unless {@value #EXTERNAL_POSTGRES_ENV} is set). */
   public static String postgresUrl() {

@@ -141,7 +141,15 @@ public final class AgentMain {
     }
   }
 
-  private static Running build(AgentConfig config, ShutdownSequence shutdown, CountDownLatch stopped) {
+  /**
+   * What every front end of the agent shares (the local HTTP API here, the CRI proxy in
+   * services/cri-proxy): enforcement, pull reporting, and the Kafka plumbing behind them.
+   */
+  public record Core(Enforcer enforcer, PullReporter pulls, NodeStateStore state, VerdictReader reader,
+      PrometheusMeterRegistry registry, AgentMetrics metrics, List<CredentialSource> nodeCredentials, int replySlice) {}
+
+  /** Builds and starts the {@link Core}, registering each part with {@code shutdown}. */
+  public static Core startCore(AgentConfig config, ShutdownSequence shutdown) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AgentMetrics metrics = new AgentMetrics(registry);
     Clock clock = Clock.systemUTC();
@@ -181,6 +189,17 @@ public final class AgentMain {
     Enforcer enforcer = new Enforcer(events, identities, publisher, verdicts, cache, verifier, state, metrics,
         nodeCredentials, replySlice, clock);
     PullReporter pulls = new PullReporter(events, identities, publisher, nodeCredentials, metrics);
+
+    return new Core(enforcer, pulls, state, reader, registry, metrics, nodeCredentials, replySlice);
+  }
+
+  private static Running build(AgentConfig config, ShutdownSequence shutdown, CountDownLatch stopped) {
+    Core core = startCore(config, shutdown);
+    Enforcer enforcer = core.enforcer();
+    PullReporter pulls = core.pulls();
+    VerdictReader reader = core.reader();
+    PrometheusMeterRegistry registry = core.registry();
+    int replySlice = core.replySlice();
 
     Vertx vertx = Vertx.vertx();
     shutdown.started("vertx", () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         io.pullproof.cli.bench.BenchCommand.class,
         io.pullproof.cli.agent.AgentCommand.class,
         io.pullproof.cli.audit.AuditCommand.class,
+        io.pullproof.cli.agent.CriProxyCommand.class,
     })
 public final class PullproofCommand implements Runnable {
 

@@ -22,6 +22,8 @@ public final class DebianPackages {
   public static final Requirement DOCKER_REGISTRY = new Requirement("docker-registry", Path.of("/usr/bin/docker-registry"));
   /** Headless rendering checks of HTML reports (the audit's). */
   public static final Requirement CHROMIUM = new Requirement("chromium", Path.of("/usr/bin/chromium"));
+  /** containerd 1.6 with its CRI plugin (brings runc). */
+  public static final Requirement CONTAINERD = new Requirement("containerd", Path.of("/usr/bin/containerd"));
 
   public static synchronized void ensureInstalled(List<Requirement> requirements, Consumer<String> progress) {
     List<String> missing = new ArrayList<>();

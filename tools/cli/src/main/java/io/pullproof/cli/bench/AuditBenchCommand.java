@@ -192,7 +192,7 @@ public final class AuditBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      deleteQuietly(dir);
+      BenchServers.deleteQuietly(dir);
     }
   }
 
@@ -312,11 +312,4 @@ public final class AuditBenchCommand implements Callable<Integer> {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      System.err.println("pullproof: could not delete " + dir + ": " + e.getMessage());
-    }
-  }
 }

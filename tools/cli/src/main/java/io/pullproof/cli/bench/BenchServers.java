@@ -84,7 +84,8 @@ final class BenchServers implements AutoCloseable {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  /** Removes a benchmark's scratch directory; a leftover file is reported, never fatal. */
+  static void deleteQuietly(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception e) {

@@ -242,7 +242,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      deleteQuietly(dir);
+      BenchServers.deleteQuietly(dir);
     }
   }
 
@@ -499,11 +499,4 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     return Double.isNaN(value) ? value : Math.round(value * 100) / 100.0;
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      System.err.println("pullproof: could not delete " + dir + ": " + e.getMessage());
-    }
-  }
 }

@@ -87,11 +87,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (Exception e) {
-        System.err.println("pullproof: could not delete " + dir + ": " + e.getMessage());
-      }
+      BenchServers.deleteQuietly(dir);
     }
   }
 }
