@@ -1,4 +1,4 @@
-package io.pullproof.decision.events;
+package io.pullproof.decisionservice.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import io.pullproof.decision.Revocation;
 import io.pullproof.decision.StartRequest;
 import io.pullproof.decision.VerdictPolicy;
 import io.pullproof.decision.VerificationPolicy;
+import io.pullproof.decision.events.LogEventMapper;
 import io.pullproof.events.CredentialIdentity;
 import io.pullproof.events.CredentialKind;
 import io.pullproof.events.CredentialRevoked;
