@@ -24,6 +24,7 @@ import io.pullproof.stack.oci.ImagePusher;
 import io.pullproof.stack.oci.OciRegistry;
 import io.pullproof.stack.oci.TokenIssuer;
 import io.pullproof.testkit.TestInfrastructure;
+import io.pullproof.testkit.TopicRecorder;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
