@@ -88,7 +88,7 @@ PULLPROOF_TOPIC_PREFIX: {{ .Values.kafka.topicPrefix | quote }}
   value: {{ $options | quote }}
 {{- end -}}
 
-{{/* The JAAS file of kafka.jaasSecret: volume and mount (ledger and decision only). */}}
+{{/* The JAAS file of kafka.jaasSecret: volume and mount (every component that talks to Kafka). */}}
 {{- define "pullproof.kafkaJaasMount" -}}
 {{- if .Values.kafka.jaasSecret.name }}
 - name: kafka-jaas

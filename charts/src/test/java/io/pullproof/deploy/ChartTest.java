@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chart, rendered by Helm for the defaults and each example fleet shape, checked for what
@@ -225,17 +226,26 @@ class ChartTest {
     });
   }
 
-  @Test
-  void saslJaasFileIsMountedWhereTheJvmLooksForIt() {
+  @ParameterizedTest
+  @ValueSource(strings = {"central-hub.yaml", "central-member.yaml"})
+  void kafkaSecuritySettingsReachEveryComponentThatTalksToKafka(String example) {
     // sasl.jaas.config cannot pass through PULLPROOF_KAFKA_PROPERTIES (';' separates entries and
-    // must end a JAAS entry), so the chart hands the JVM a JAAS file from kafka.jaasSecret.
-    List<Manifest> manifests = rendered(Optional.of(ChartRendering.chart().resolve("examples/central-hub.yaml")));
-    List<Manifest> deployments = manifests.stream().filter(m -> m.kind().equals("Deployment")).toList();
-    assertThat(deployments).hasSize(2).allSatisfy(deployment -> {
-      JsonNode container = deployment.podSpec().path("containers").get(0);
-      String options = PodSettings.of(deployment, container, manifests).env().get("JAVA_TOOL_OPTIONS").value();
+    // must end a JAAS entry), so the chart hands the JVM a JAAS file from kafka.jaasSecret; the
+    // rest of the client settings come from kafka.propertiesSecret, never inline.
+    List<Manifest> manifests = rendered(Optional.of(ChartRendering.chart().resolve("examples/" + example)));
+    List<Manifest> workloads = workloads(manifests).toList();
+    assertThat(workloads).isNotEmpty().allSatisfy(workload -> {
+      JsonNode container = workload.podSpec().path("containers").get(0);
+      var env = PodSettings.of(workload, container, manifests).env();
+      assertThat(env.get("PULLPROOF_KAFKA_PROPERTIES")).as(workload.id()).isNotNull();
+      assertThat(container.path("env")).as(workload.id()).anySatisfy(e -> {
+        assertThat(e.path("name").asText()).isEqualTo("PULLPROOF_KAFKA_PROPERTIES");
+        assertThat(e.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("pullproof-kafka");
+        assertThat(e.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("kafka.properties");
+      });
+      String options = env.get("JAVA_TOOL_OPTIONS").value();
       java.util.regex.Matcher file = java.util.regex.Pattern.compile("-Djava.security.auth.login.config=(\\S+)").matcher(options);
-      assertThat(file.find()).as(deployment.id()).isTrue();
+      assertThat(file.find()).as(workload.id()).isTrue();
       String path = file.group(1);
       JsonNode mount = null;
       for (JsonNode m : container.path("volumeMounts")) {
@@ -243,16 +253,15 @@ class ChartTest {
           mount = m;
         }
       }
-      assertThat(mount).as("%s mounts %s", deployment.id(), path).isNotNull();
+      assertThat(mount).as("%s mounts %s", workload.id(), path).isNotNull();
       String volumeName = mount.path("name").asText();
       String relative = path.substring(mount.path("mountPath").asText().length() + 1);
-      assertThat(deployment.podSpec().path("volumes")).anySatisfy(v -> {
+      assertThat(workload.podSpec().path("volumes")).anySatisfy(v -> {
         assertThat(v.path("name").asText()).isEqualTo(volumeName);
         assertThat(v.at("/secret/secretName").asText()).isEqualTo("pullproof-kafka");
         assertThat(v.at("/secret/items")).anyMatch(i -> i.path("key").asText().equals("jaas.conf") && i.path("path").asText().equals(relative));
       });
     });
-    assertThat(manifests).filteredOn(m -> m.kind().equals("DaemonSet")).isEmpty();
   }
 
   @ParameterizedTest

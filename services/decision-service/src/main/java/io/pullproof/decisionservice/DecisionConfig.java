@@ -93,7 +93,7 @@ public record DecisionConfig(
       ConfigKey.port(), "/health/live, /health/ready and /metrics port (0 = any free port)");
   // Rare
   public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = ConfigKey.secret("PULLPROOF_KAFKA_PROPERTIES",
-      "", DecisionConfig::properties, "extra Kafka client properties, key=value;key=value (security.protocol, sasl.*, ssl.*)");
+      "", ConfigKey.PROPERTIES, "extra Kafka client properties, key=value;key=value (security.protocol, sasl.*, ssl.*)");
   public static final ConfigKey<String> CONSUMER_GROUP = ConfigKey.optional("PULLPROOF_DECISION_CONSUMER_GROUP",
       "pullproof-decision", ConfigKey.NON_EMPTY, "consumer group of the start-request consumers (all instances share it)");
   public static final ConfigKey<Integer> MAX_POLL_RECORDS = ConfigKey.optional("PULLPROOF_DECISION_MAX_POLL_RECORDS",
@@ -172,21 +172,6 @@ public record DecisionConfig(
     return value;
   }
 
-  static Map<String, String> properties(String value) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String entry : value.split(";")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("entry '" + entry.strip().replaceAll("=.*", "=****")
-            + "' is not key=value (entries separated by ';')");
-      }
-      out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
-    }
-    return out;
-  }
 
   static Optional<Path> optionalPath(String value) {
     return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value.strip()));

@@ -46,7 +46,7 @@ public record LedgerConfig(
   public static final ConfigKey<String> TOPIC_PREFIX = ConfigKey.optional("PULLPROOF_TOPIC_PREFIX",
       TopicNames.DEFAULT_PREFIX, LedgerConfig::topicPrefix, "prefix of every Pullproof topic");
   public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = ConfigKey.secret("PULLPROOF_KAFKA_PROPERTIES",
-      "", LedgerConfig::properties, "extra Kafka client properties, key=value;key=value (security.protocol, sasl.*, ssl.*)");
+      "", ConfigKey.PROPERTIES, "extra Kafka client properties, key=value;key=value (security.protocol, sasl.*, ssl.*)");
   public static final ConfigKey<String> CONSUMER_GROUP = ConfigKey.optional("PULLPROOF_LEDGER_CONSUMER_GROUP",
       "pullproof-ledger", ConfigKey.NON_EMPTY, "consumer group; offsets are stored in PostgreSQL under this name");
   public static final ConfigKey<Integer> MAX_POLL_RECORDS = ConfigKey.optional("PULLPROOF_LEDGER_MAX_POLL_RECORDS",
@@ -155,18 +155,4 @@ public record LedgerConfig(
   }
 
   /** {@code key=value;key=value}; the values may contain '=' (JAAS configs do). */
-  private static Map<String, String> properties(String text) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    for (String entry : text.split(";")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("must be key=value entries separated by ';'");
-      }
-      out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
-    }
-    return out;
-  }
 }

@@ -108,6 +108,9 @@ public record AgentConfig(
       ConfigKey.HOST_PORT_LIST, "Kafka bootstrap servers, host:port[,host:port...]");
   public static final ConfigKey<URI> SCHEMA_REGISTRY_URL = ConfigKey.required("PULLPROOF_SCHEMA_REGISTRY_URL",
       ConfigKey.HTTP_URL, "Schema registry base URL (Apicurio), e.g. http://registry:8080");
+  public static final ConfigKey<java.util.Map<String, String>> KAFKA_PROPERTIES = ConfigKey.secret(
+      "PULLPROOF_KAFKA_PROPERTIES", "", ConfigKey.PROPERTIES,
+      "Extra Kafka client properties, key=value;key=value (security.protocol, sasl.*, ssl.*)");
   public static final ConfigKey<String> FLEET_KEY_ID = ConfigKey.required("PULLPROOF_FLEET_KEY_ID", ConfigKey.NON_EMPTY,
       "Id of the fleet HMAC key; every credential hash carries it");
   public static final ConfigKey<Path> FLEET_KEY_FILE = ConfigKey.optional("PULLPROOF_FLEET_KEY_FILE", "", OPTIONAL_FILE,
@@ -156,7 +159,7 @@ public record AgentConfig(
 
   /** Every key, in README order. */
   public static final List<ConfigKey<?>> KEYS = List.of(
-      CLUSTER, NODE, KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL, FLEET_KEY_ID, FLEET_KEY_FILE, FLEET_KEY, STATE_DIR,
+      CLUSTER, NODE, KAFKA_BOOTSTRAP, SCHEMA_REGISTRY_URL, KAFKA_PROPERTIES, FLEET_KEY_ID, FLEET_KEY_FILE, FLEET_KEY, STATE_DIR,
       API_HOST, API_PORT, HEALTH_HOST, HEALTH_PORT, VERDICT_TIMEOUT, ALLOW_CACHE_TTL, REGISTRY_CA_FILE,
       NODE_DOCKER_CONFIG, TOPIC_PREFIX,
       REGISTRY_CONNECT_TIMEOUT, REGISTRY_REQUEST_TIMEOUT, ALLOW_CACHE_MAX_ENTRIES, KAFKA_CLIENT_ID, ENFORCE_THREADS,
@@ -165,8 +168,12 @@ public record AgentConfig(
   /** Reads and validates every key; {@link InvalidConfigException} names the first bad one. */
   public static AgentConfig from(ConfigSource source) {
     String clientId = source.get(KAFKA_CLIENT_ID);
-    KafkaClientConfig kafka = wrap(KAFKA_BOOTSTRAP, () -> new KafkaClientConfig(
+    // Built twice so that a bad address names the bootstrap key and a bad property names its own key.
+    KafkaClientConfig plain = wrap(KAFKA_BOOTSTRAP, () -> new KafkaClientConfig(
         source.get(KAFKA_BOOTSTRAP), source.get(SCHEMA_REGISTRY_URL).toString(), clientId));
+    java.util.Map<String, String> kafkaProperties = source.get(KAFKA_PROPERTIES);
+    KafkaClientConfig kafka = wrap(KAFKA_PROPERTIES, () -> new KafkaClientConfig(
+        plain.bootstrapServers(), plain.schemaRegistryUrl(), clientId, kafkaProperties));
     TopicNames topics = wrap(TOPIC_PREFIX, () -> new TopicNames(source.get(TOPIC_PREFIX)));
     return new AgentConfig(
         source.get(CLUSTER), source.get(NODE), kafka, topics, fleetKey(source), source.get(STATE_DIR),

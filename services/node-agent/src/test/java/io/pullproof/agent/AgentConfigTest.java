@@ -70,6 +70,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesReachTheClientsAndAreNeverPrinted() {
+    Map<String, String> env = essentials();
+    env.put("PULLPROOF_KAFKA_PROPERTIES", "security.protocol=SSL;ssl.keystore.password=hunter2-keystore");
+    AgentConfig config = AgentConfig.from(ConfigSource.of(env));
+    assertThat(config.kafka().extraProperties())
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.keystore.password", "hunter2-keystore");
+    assertThat(config.toString()).doesNotContain("hunter2-keystore");
+
+    env.put("PULLPROOF_KAFKA_PROPERTIES", "security.protocol=SSL;sasl.password");
+    assertThatThrownBy(() -> AgentConfig.from(ConfigSource.of(env))).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("PULLPROOF_KAFKA_PROPERTIES").hasMessageContaining("sasl.password");
+    env.put("PULLPROOF_KAFKA_PROPERTIES", "bootstrap.servers=elsewhere:9092");
+    assertThatThrownBy(() -> AgentConfig.from(ConfigSource.of(env))).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("PULLPROOF_KAFKA_PROPERTIES");
+  }
+
+  @Test
   void requiredKeysAreNamed() {
     Map<String, String> env = essentials();
     env.remove("PULLPROOF_NODE_NAME");

@@ -3,8 +3,10 @@ package io.pullproof.kit.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -99,6 +101,26 @@ public record ConfigKey<T>(String name, String doc, Function<String, T> parser, 
       }
     };
   }
+
+  /**
+   * {@code key=value;key=value}, e.g. extra Kafka client properties. A bad entry is named with its
+   * value masked: these settings carry passwords (sasl.jaas.config, ssl.*.password).
+   */
+  public static final Function<String, Map<String, String>> PROPERTIES = s -> {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String entry : s.split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("entry '" + entry.strip().replaceAll("=.*", "=****")
+            + "' is not key=value (entries separated by ';')");
+      }
+      out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+    }
+    return Map.copyOf(out);
+  };
 
   public static Function<String, Integer> port() {
     return intRange(0, 65535);
