@@ -17,10 +17,10 @@ import io.pullproof.kafka.KafkaClientConfig;
 import io.pullproof.kafka.TopicLayout;
 import io.pullproof.kafka.TopicNames;
 import io.pullproof.kafka.TopicProvisioner;
-import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.kit.config.InvalidConfigException;
 import io.pullproof.kit.http.HealthCheck;
 import io.pullproof.kit.http.HealthServer;
+import io.pullproof.kit.lifecycle.ServiceMain;
 import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,23 +58,17 @@ public final class DecisionMain {
   private DecisionMain() {}
 
   /** {@code DecisionMain [CONFIG_FILE]}: settings from the file, overridden by the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    run(args.length > 0 ? Path.of(args[0]) : null);
+  public static void main(String[] args) {
+    System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
   }
 
-  /** Runs until the JVM is asked to stop (SIGTERM / SIGINT). */
-  public static void run(Path configFile) throws InterruptedException {
-    ConfigSource source = ConfigSource.fromFileAndEnv(configFile, System.getenv());
-    DecisionConfig config = DecisionConfig.from(source);
-    LOG.info(source.describe(DecisionConfig.KEYS));
-    Running running = start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "pullproof-decision-shutdown"));
-    LOG.info("decision service ready: health and metrics on port {}", running.healthPort());
-    stopped.await();
+  /** Runs until the JVM is asked to stop (SIGTERM / SIGINT); the exit codes of {@link ServiceMain}. */
+  public static int run(Path configFile, Map<String, String> env) {
+    return ServiceMain.run("decision", configFile, env, DecisionConfig.KEYS, DecisionConfig::from, config -> {
+      Running running = start(config);
+      LOG.info("decision service ready: health and metrics on port {}", running.healthPort());
+      return running;
+    });
   }
 
   /** A started decision service; {@link #close()} stops it in reverse start order. */
@@ -89,13 +82,7 @@ public final class DecisionMain {
 
   /** Builds and starts every component; on a failure, what was started is stopped again. */
   public static Running start(DecisionConfig config) {
-    ShutdownSequence shutdown = new ShutdownSequence();
-    try {
-      return startInto(config, shutdown);
-    } catch (RuntimeException | Error e) {
-      shutdown.close();
-      throw e;
-    }
+    return ShutdownSequence.build(shutdown -> startInto(config, shutdown));
   }
 
   private static Running startInto(DecisionConfig config, ShutdownSequence shutdown) {

@@ -10,9 +10,9 @@ import io.pullproof.kafka.OffsetStorage;
 import io.pullproof.kafka.TopicLayout;
 import io.pullproof.kafka.TopicNames;
 import io.pullproof.kafka.TopicProvisioner;
-import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.kit.http.HealthCheck;
 import io.pullproof.kit.http.HealthServer;
+import io.pullproof.kit.lifecycle.ServiceMain;
 import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.pullproof.ledger.api.BearerTokens;
 import io.pullproof.ledger.api.LedgerRoutes;
@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,23 +55,17 @@ public final class LedgerMain {
   private LedgerMain() {}
 
   /** {@code LedgerMain [CONFIG_FILE]}: settings from the file, overridden by the environment. */
-  public static void main(String[] args) throws InterruptedException {
-    run(args.length > 0 ? Path.of(args[0]) : null);
+  public static void main(String[] args) {
+    System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
   }
 
-  /** Runs until the JVM is asked to stop (SIGTERM / SIGINT). */
-  public static void run(Path configFile) throws InterruptedException {
-    ConfigSource source = ConfigSource.fromFileAndEnv(configFile, System.getenv());
-    LedgerConfig config = LedgerConfig.from(source);
-    LOG.info(source.describe(LedgerConfig.KEYS));
-    Running running = start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "pullproof-ledger-shutdown"));
-    LOG.info("ledger ready: API on port {}, health and metrics on port {}", running.apiPort(), running.healthPort());
-    stopped.await();
+  /** Runs until the JVM is asked to stop (SIGTERM / SIGINT); the exit codes of {@link ServiceMain}. */
+  public static int run(Path configFile, Map<String, String> env) {
+    return ServiceMain.run("ledger", configFile, env, LedgerConfig.KEYS, LedgerConfig::from, config -> {
+      Running running = start(config);
+      LOG.info("ledger ready: API on port {}, health and metrics on port {}", running.apiPort(), running.healthPort());
+      return running;
+    });
   }
 
   /** A started ledger; {@link #close()} stops it in reverse start order. */
@@ -85,13 +78,7 @@ public final class LedgerMain {
 
   /** Builds and starts every component; on a failure, what was started is stopped again. */
   public static Running start(LedgerConfig config) {
-    ShutdownSequence shutdown = new ShutdownSequence();
-    try {
-      return startInto(config, shutdown);
-    } catch (RuntimeException | Error e) {
-      shutdown.close();
-      throw e;
-    }
+    return ShutdownSequence.build(shutdown -> startInto(config, shutdown));
   }
 
   private static Running startInto(LedgerConfig config, ShutdownSequence shutdown) {

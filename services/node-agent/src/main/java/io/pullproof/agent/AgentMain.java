@@ -19,10 +19,10 @@ import io.pullproof.credentials.CredentialHasher;
 import io.pullproof.credentials.CredentialSource;
 import io.pullproof.credentials.DockerConfig;
 import io.pullproof.kafka.EventPublisher;
-import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.kit.config.InvalidConfigException;
 import io.pullproof.kit.http.HealthCheck;
 import io.pullproof.kit.http.HealthServer;
+import io.pullproof.kit.lifecycle.ServiceMain;
 import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -59,43 +58,20 @@ public final class AgentMain {
     System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
   }
 
-  /** Runs until SIGTERM/SIGINT. Exit code 2 for bad configuration (named on stderr), 1 for a failed start. */
+  /** Runs until SIGTERM/SIGINT; the exit codes of {@link ServiceMain}. */
   public static int run(Path configFile, Map<String, String> env) {
-    AgentConfig config;
-    try {
-      ConfigSource source = ConfigSource.fromFileAndEnv(configFile, env);
-      LOG.info(source.describe(AgentConfig.KEYS));
-      config = AgentConfig.from(source);
-    } catch (InvalidConfigException e) {
-      System.err.println("pullproof agent: " + e.getMessage());
-      return 2;
-    }
-    Running agent;
-    try {
-      agent = start(config);
-    } catch (InvalidConfigException e) {
-      System.err.println("pullproof agent: " + e.getMessage());
-      return 2;
-    } catch (RuntimeException e) {
-      LOG.error("node agent failed to start", e);
-      return 1;
-    }
-    agent.shutdown.onJvmExit();
-    agent.awaitStop();
-    return 0;
+    return ServiceMain.run("agent", configFile, env, AgentConfig.KEYS, AgentConfig::from, AgentMain::start);
   }
 
   /** A started agent; {@link #close()} stops it. */
   public static final class Running implements AutoCloseable {
     private final ShutdownSequence shutdown;
-    private final CountDownLatch stopped;
     private final int apiPort;
     private final int healthPort;
     private final int replySlice;
 
-    Running(ShutdownSequence shutdown, CountDownLatch stopped, int apiPort, int healthPort, int replySlice) {
+    Running(ShutdownSequence shutdown, int apiPort, int healthPort, int replySlice) {
       this.shutdown = shutdown;
-      this.stopped = stopped;
       this.apiPort = apiPort;
       this.healthPort = healthPort;
       this.replySlice = replySlice;
@@ -114,14 +90,6 @@ public final class AgentMain {
       return replySlice;
     }
 
-    void awaitStop() {
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
     @Override
     public void close() {
       shutdown.close();
@@ -130,15 +98,7 @@ public final class AgentMain {
 
   public static Running start(AgentConfig config) {
     LOG.info("starting node agent for {}/{}: {}", config.cluster(), config.node(), config);
-    ShutdownSequence shutdown = new ShutdownSequence();
-    CountDownLatch stopped = new CountDownLatch(1);
-    shutdown.started("stop signal", stopped::countDown);
-    try {
-      return build(config, shutdown, stopped);
-    } catch (RuntimeException e) {
-      shutdown.close();
-      throw e;
-    }
+    return ShutdownSequence.build(shutdown -> build(config, shutdown));
   }
 
   /**
@@ -193,7 +153,7 @@ public final class AgentMain {
     return new Core(enforcer, pulls, state, reader, registry, metrics, nodeCredentials, replySlice);
   }
 
-  private static Running build(AgentConfig config, ShutdownSequence shutdown, CountDownLatch stopped) {
+  private static Running build(AgentConfig config, ShutdownSequence shutdown) {
     Core core = startCore(config, shutdown);
     Enforcer enforcer = core.enforcer();
     PullReporter pulls = core.pulls();
@@ -211,7 +171,7 @@ public final class AgentMain {
                 : Optional.of(config.stateDir() + " is not writable")))));
     LOG.info("node agent {}/{} ready: local API on {}:{}, health on {}:{}, reply slice {}", config.cluster(),
         config.node(), config.apiHost(), api.port(), config.healthHost(), health.port(), replySlice);
-    return new Running(shutdown, stopped, api.port(), health.port(), replySlice);
+    return new Running(shutdown, api.port(), health.port(), replySlice);
   }
 
   private static List<CredentialSource> nodeCredentials(Path file) {

@@ -28,6 +28,21 @@ public final class ShutdownSequence implements AutoCloseable {
     return component;
   }
 
+  /**
+   * Runs a composition root's {@code build} against a fresh sequence. If building fails half-way,
+   * what was already started is stopped again before the failure propagates, so a service that
+   * cannot start leaves no consumer, server or pool behind.
+   */
+  public static <T> T build(java.util.function.Function<ShutdownSequence, T> build) {
+    ShutdownSequence shutdown = new ShutdownSequence();
+    try {
+      return build.apply(shutdown);
+    } catch (RuntimeException | Error e) {
+      shutdown.close();
+      throw e;
+    }
+  }
+
   /** Installs the JVM hook that calls {@link #close()} on SIGTERM / SIGINT. */
   public ShutdownSequence onJvmExit() {
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "pullproof-shutdown"));

@@ -17,10 +17,9 @@ import io.pullproof.agent.cri.proxy.CriProxyServer;
 import io.pullproof.agent.cri.proxy.RuntimeVersionCheck;
 import io.pullproof.agent.cri.proxy.UnaryHook;
 import io.pullproof.agent.cri.proxy.UnixSockets;
-import io.pullproof.kit.config.ConfigSource;
-import io.pullproof.kit.config.InvalidConfigException;
 import io.pullproof.kit.http.HealthCheck;
 import io.pullproof.kit.http.HealthServer;
+import io.pullproof.kit.lifecycle.ServiceMain;
 import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,44 +51,21 @@ public final class CriProxyMain {
     System.exit(run(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
   }
 
-  /** Runs until SIGTERM. Exit 2: bad configuration (named on stderr); 1: failed start (the reason logged). */
+  /** Runs until SIGTERM; the exit codes of {@link ServiceMain}. */
   public static int run(Path configFile, Map<String, String> env) {
-    CriProxyConfig config;
-    try {
-      ConfigSource source = ConfigSource.fromFileAndEnv(configFile, env);
-      LOG.info(source.describe(CriProxyConfig.KEYS));
-      config = CriProxyConfig.from(source);
-    } catch (InvalidConfigException e) {
-      System.err.println("pullproof cri-proxy: " + e.getMessage());
-      return 2;
-    }
-    Running proxy;
-    try {
-      // In a pod: the service account; elsewhere: KUBECONFIG or ~/.kube/config.
-      proxy = start(config, new KubernetesClientBuilder().build());
-    } catch (InvalidConfigException e) {
-      System.err.println("pullproof cri-proxy: " + e.getMessage());
-      return 2;
-    } catch (RuntimeException e) {
-      LOG.error("CRI proxy failed to start", e);
-      System.err.println("pullproof cri-proxy: " + e.getMessage());
-      return 1;
-    }
-    proxy.shutdown.onJvmExit();
-    proxy.awaitStop();
-    return 0;
+    // In a pod: the service account; elsewhere: KUBECONFIG or ~/.kube/config.
+    return ServiceMain.run("cri-proxy", configFile, env, CriProxyConfig.KEYS, CriProxyConfig::from,
+        config -> start(config, new KubernetesClientBuilder().build()));
   }
 
   /** A started proxy; {@link #close()} stops it. */
   public static final class Running implements AutoCloseable {
     private final ShutdownSequence shutdown;
-    private final CountDownLatch stopped;
     private final VersionResponse runtime;
     private final int healthPort;
 
-    Running(ShutdownSequence shutdown, CountDownLatch stopped, VersionResponse runtime, int healthPort) {
+    Running(ShutdownSequence shutdown, VersionResponse runtime, int healthPort) {
       this.shutdown = shutdown;
-      this.stopped = stopped;
       this.runtime = runtime;
       this.healthPort = healthPort;
     }
@@ -104,14 +79,6 @@ public final class CriProxyMain {
       return healthPort;
     }
 
-    void awaitStop() {
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
     @Override
     public void close() {
       shutdown.close();
@@ -120,19 +87,10 @@ public final class CriProxyMain {
 
   /** {@code kube} is closed with the proxy. */
   public static Running start(CriProxyConfig config, KubernetesClient kube) {
-    ShutdownSequence shutdown = new ShutdownSequence();
-    CountDownLatch stopped = new CountDownLatch(1);
-    shutdown.started("stop signal", stopped::countDown);
-    try {
-      return build(config, kube, shutdown, stopped);
-    } catch (RuntimeException e) {
-      shutdown.close();
-      throw e;
-    }
+    return ShutdownSequence.build(shutdown -> build(config, kube, shutdown));
   }
 
-  private static Running build(CriProxyConfig config, KubernetesClient kube, ShutdownSequence shutdown,
-      CountDownLatch stopped) {
+  private static Running build(CriProxyConfig config, KubernetesClient kube, ShutdownSequence shutdown) {
     shutdown.started("kubernetes client", kube);
     EventLoopGroup loops = UnixSockets.eventLoops(config.eventLoopThreads());
     shutdown.started("event loops", () -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
@@ -168,7 +126,7 @@ public final class CriProxyMain {
                 ? Optional.of("runtime socket " + config.runtimeSocket() + " unreachable") : Optional.empty()))));
     LOG.info("CRI proxy for {}/{} ready: serving {} in front of {}, health on {}:{}", config.agent().cluster(),
         config.agent().node(), config.listenSocket(), config.runtimeSocket(), config.agent().healthHost(), health.port());
-    return new Running(shutdown, stopped, version, health.port());
+    return new Running(shutdown, version, health.port());
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

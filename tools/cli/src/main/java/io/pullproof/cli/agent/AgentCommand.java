@@ -1,6 +1,7 @@
 package io.pullproof.cli.agent;
 
 import io.pullproof.agent.AgentConfig;
+import io.pullproof.cli.SettingsOptions;
 import io.pullproof.agent.AgentMain;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package io.pullproof.cli.decision;
 
 import io.pullproof.decisionservice.DecisionMain;
-import io.pullproof.cli.ServiceRun;
-import java.nio.file.Path;
+import io.pullproof.cli.SettingsOptions;
+import io.pullproof.decisionservice.DecisionConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code pullproof decision --config FILE}: runs the decision service until SIGTERM / Ctrl-C. */
 @Command(name = "decision", mixinStandardHelpOptions = true,
@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
         "Settings (PULLPROOF_* keys, see services/decision-service/README.md) come from the properties file,",
         "overridden by environment variables of the same name. A bad setting or policy file exits 2 naming it."})
 public final class DecisionCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with PULLPROOF_* settings (optional).")
-  Path config;
+  @Mixin
+  SettingsOptions settings;
 
   @Override
-  public Integer call() throws Exception {
-    return ServiceRun.run(config, DecisionMain::run);
+  public Integer call() {
+    return settings.run(DecisionConfig.KEYS, DecisionMain::run);
   }
 }

@@ -1,11 +1,11 @@
 package io.pullproof.cli.ledger;
 
 import io.pullproof.ledger.LedgerMain;
-import io.pullproof.cli.ServiceRun;
-import java.nio.file.Path;
+import io.pullproof.cli.SettingsOptions;
+import io.pullproof.ledger.LedgerConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code pullproof ledger --config FILE}: runs the ledger service until SIGTERM / Ctrl-C. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
         "Settings (PULLPROOF_* keys, see services/ledger-service/README.md) come from the properties file,",
         "overridden by environment variables of the same name."})
 public final class LedgerCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with PULLPROOF_* settings (optional).")
-  Path config;
+  @Mixin
+  SettingsOptions settings;
 
   @Override
-  public Integer call() throws Exception {
-    return ServiceRun.run(config, LedgerMain::run);
+  public Integer call() {
+    return settings.run(LedgerConfig.KEYS, LedgerMain::run);
   }
 }

@@ -1,6 +1,5 @@
-package io.pullproof.cli.agent;
+package io.pullproof.cli;
 
-import io.pullproof.cli.BadInputException;
 import io.pullproof.kit.config.ConfigKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Option;
 
-/** {@code --config FILE} and {@code --list-settings}, shared by the node-side services (a picocli mixin). */
+/** {@code --config FILE} and {@code --list-settings}, shared by every service command (a picocli mixin). */
 public final class SettingsOptions {
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file of PULLPROOF_* settings; environment variables override it.")
@@ -19,7 +18,7 @@ public final class SettingsOptions {
   boolean listSettings;
 
   /** Lists {@code keys}, or runs {@code service(configFile, env)} and returns its exit code. */
-  int run(List<ConfigKey<?>> keys, BiFunction<Path, Map<String, String>, Integer> service) {
+  public int run(List<ConfigKey<?>> keys, BiFunction<Path, Map<String, String>, Integer> service) {
     if (listSettings) {
       keys.forEach(key -> System.out.println(key.name() + "="
           + (key.isRequired() ? "<required>" : key.secret() ? "<secret>" : key.defaultValue()) + "    # " + key.doc()));
