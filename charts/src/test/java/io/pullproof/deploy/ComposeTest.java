@@ -107,19 +107,27 @@ class ComposeTest {
 
   @Test
   void simulatedFleetTalksToTheSameKafkaRegistryAndLedger() {
-    // The flag names of `pullproof sim` as agreed for the simulator (built on another branch).
     List<String> args = compose.command("fleet-sim");
     assertThat(args.get(0)).isEqualTo("sim");
-    Map<String, String> flags = new java.util.HashMap<>();
-    for (int i = 1; i < args.size(); i += 2) {
-      assertThat(args.get(i)).startsWith("--");
-      flags.put(args.get(i), args.get(i + 1));
-    }
-    assertThat(flags.keySet()).containsExactlyInAnyOrder("--bootstrap", "--schema-registry", "--ledger-url", "--clusters", "--nodes", "--duration", "--seed");
+    // Parsed by the real `pullproof sim` command: an unknown flag or a bad value fails here, so
+    // the compose file cannot drift from the simulator's options.
+    picocli.CommandLine sim = new picocli.CommandLine(new io.pullproof.cli.sim.SimCommand());
+    picocli.CommandLine.ParseResult parsed = sim.parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+    assertThat(parsed.unmatched()).isEmpty();
     Map<String, String> ledger = compose.environment("ledger");
-    assertThat(flags.get("--bootstrap")).isEqualTo(ledger.get("PULLPROOF_KAFKA_BOOTSTRAP"));
-    assertThat(flags.get("--schema-registry")).isEqualTo(ledger.get("PULLPROOF_SCHEMA_REGISTRY_URL"));
-    assertThat(flags.get("--ledger-url")).isEqualTo("http://ledger:" + ledger.get("PULLPROOF_LEDGER_HTTP_PORT"));
+    assertThat(parsed.matchedOptionValue("--bootstrap", "")).isEqualTo(ledger.get("PULLPROOF_KAFKA_BOOTSTRAP"));
+    assertThat(parsed.matchedOptionValue("--schema-registry", "")).isEqualTo(ledger.get("PULLPROOF_SCHEMA_REGISTRY_URL"));
+    assertThat(parsed.matchedOptionValue("--ledger-url", "")).isEqualTo("http://ledger:" + ledger.get("PULLPROOF_LEDGER_HTTP_PORT"));
+    assertThat(parsed.matchedOptionValue("--topic-prefix", "pullproof."))
+        .isEqualTo(ledger.getOrDefault("PULLPROOF_TOPIC_PREFIX", "pullproof."));
+  }
+
+  @Test
+  void aFlagTheSimulatorDoesNotHaveIsCaught() {
+    // The check above is only worth something if the real parser refuses what it does not know.
+    picocli.CommandLine sim = new picocli.CommandLine(new io.pullproof.cli.sim.SimCommand());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.parseArgs("--nodes-per-cluster", "20"))
+        .isInstanceOf(picocli.CommandLine.UnmatchedArgumentException.class);
   }
 
   @Test
