@@ -154,6 +154,7 @@ startupProbe:
     port: health
   periodSeconds: 5
   failureThreshold: {{ div .startupSeconds 5 }}
+{{- if (hasKey . "liveness" | ternary .liveness true) }}
 livenessProbe:
   httpGet:
     path: /health/live
@@ -161,6 +162,7 @@ livenessProbe:
   periodSeconds: 10
   timeoutSeconds: 3
   failureThreshold: 3
+{{- end }}
 readinessProbe:
   httpGet:
     path: /health/ready

@@ -88,7 +88,10 @@ class ChartTest {
       assertThat(pod.path("priorityClassName").asText()).as("%s priority class", agent.id()).isNotEmpty();
       assertThat(pod.path("hostNetwork").asBoolean()).as("%s: the runtime hook reaches the API on the node's loopback", agent.id()).isTrue();
       assertThat(pod.path("dnsPolicy").asText()).isEqualTo("ClusterFirstWithHostNet");
-      assertThat(agent.at("/spec/updateStrategy/type").asText()).isEqualTo("RollingUpdate");
+      boolean runtimeEndpoint = agent.containers().stream().anyMatch(c -> isCriProxy(agent, c));
+      // A CRI proxy's pod is replaced node by node by the operator (OnDelete): the kubelet cannot
+      // start a new one while the old one, its runtime, is gone.
+      assertThat(agent.at("/spec/updateStrategy/type").asText()).isEqualTo(runtimeEndpoint ? "OnDelete" : "RollingUpdate");
     });
   }
 
@@ -114,7 +117,13 @@ class ChartTest {
         assertThat(context.path("privileged").asBoolean(false)).as(id).isFalse();
         assertThat(context.path("readOnlyRootFilesystem").asBoolean()).as("%s readOnlyRootFilesystem", id).isTrue();
         assertThat(context.at("/capabilities/drop")).as(id).anyMatch(c -> c.asText().equals("ALL"));
-        if (isStateDirPreparation(workload, container)) {
+        if (isCriProxy(workload, container)) {
+          // agent.mode=cri: root for the two root-owned sockets, and not one capability more.
+          assertThat(context.path("runAsUser").asInt(-1)).as(id).isZero();
+          assertThat(context.has("capabilities") && context.path("capabilities").has("add")).as("%s adds no capability", id).isFalse();
+          assertThat(container.path("volumeMounts")).extracting(m -> m.path("mountPath").asText())
+              .contains("/run/pullproof", "/run/containerd/containerd.sock");
+        } else if (isStateDirPreparation(workload, container)) {
           // The one exception, by design: chown of the hostPath state dir needs uid 0. It may do
           // nothing else: only CHOWN and FOWNER, and only the chown/chmod command.
           assertThat(context.path("runAsUser").asInt()).isZero();
@@ -138,6 +147,10 @@ class ChartTest {
     workloads(manifests).flatMap(w -> w.containers().stream()).forEach(c ->
         assertThat(c.at("/securityContext/runAsUser").asInt(10001)).as(c.path("name").asText()).isPositive());
     assertThat(workloads(manifests).filter(w -> w.kind().equals("DaemonSet")).findFirst().orElseThrow().podSpec().has("initContainers")).isFalse();
+  }
+
+  private static boolean isCriProxy(Manifest workload, JsonNode container) {
+    return workload.kind().equals("DaemonSet") && container.path("name").asText().equals("cri-proxy");
   }
 
   private static boolean isStateDirPreparation(Manifest workload, JsonNode container) {
@@ -185,13 +198,19 @@ class ChartTest {
         settings.env().values().stream().filter(e -> e.source() != PodSettings.Source.SECRET)
             .forEach(e -> env.put(e.name(), e.value()));
         int healthPort = service.healthPort(env);
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        boolean runtimeEndpoint = isCriProxy(workload, container);
+        // The kubelet must never kill its own runtime endpoint for a failed probe: readiness only.
+        assertThat(container.has("livenessProbe")).as("%s liveness probe", workload.id()).isEqualTo(!runtimeEndpoint);
+        for (String probe : runtimeEndpoint ? List.of("startupProbe", "readinessProbe")
+            : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
           JsonNode get = container.path(probe).path("httpGet");
           assertThat(get.isMissingNode()).as("%s has %s", workload.id(), probe).isFalse();
           assertThat(containerPort(container, get.path("port"))).as("%s %s port", workload.id(), probe).isEqualTo(healthPort);
         }
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
-        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+        if (!runtimeEndpoint) {
+          assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+        }
       }
     });
   }
@@ -266,16 +285,50 @@ class ChartTest {
 
   @ParameterizedTest
   @MethodSource("valueSets")
-  void leastPrivilegeNoApiAccessAndNoMountedTokens(Optional<Path> values) {
+  void leastPrivilegeApiAccessOnlyForTheCriProxy(Optional<Path> values) {
     List<Manifest> manifests = rendered(values);
-    assertThat(manifests).extracting(Manifest::kind)
-        .doesNotContain("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+    boolean criMode = workloads(manifests).anyMatch(w -> w.containers().stream().anyMatch(c -> isCriProxy(w, c)));
+    if (!criMode) {
+      assertThat(manifests).extracting(Manifest::kind)
+          .doesNotContain("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+    } else {
+      // Exactly: the pods (its node's, field-selected) and get on the Secrets those pods name.
+      assertThat(manifests).filteredOn(m -> m.kind().equals("ClusterRole")).singleElement().satisfies(role ->
+          assertThat(role.body().path("rules").toString()).isEqualTo(
+              "[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                  + "{\"apiGroups\":[\"\"],\"resources\":[\"secrets\"],\"verbs\":[\"get\"]}]"));
+      assertThat(manifests).extracting(Manifest::kind).doesNotContain("Role", "RoleBinding");
+      Manifest agent = workloads(manifests).filter(w -> w.kind().equals("DaemonSet")).findFirst().orElseThrow();
+      assertThat(manifests).filteredOn(m -> m.kind().equals("ClusterRoleBinding")).singleElement().satisfies(binding ->
+          assertThat(binding.body().at("/subjects/0/name").asText()).isEqualTo(agent.podSpec().path("serviceAccountName").asText()));
+    }
     workloads(manifests).forEach(w -> {
-      assertThat(w.podSpec().path("automountServiceAccountToken").asBoolean(true)).as(w.id()).isFalse();
+      boolean needsApi = w.containers().stream().anyMatch(c -> isCriProxy(w, c));
+      assertThat(w.podSpec().path("automountServiceAccountToken").asBoolean(true)).as(w.id()).isEqualTo(needsApi);
       String account = w.podSpec().path("serviceAccountName").asText();
       assertThat(manifests).as("%s ServiceAccount %s", w.id(), account)
           .anyMatch(m -> m.kind().equals("ServiceAccount") && m.name().equals(account));
     });
+  }
+
+  @Test
+  void criModeMakesTheAgentTheKubeletsRuntimeEndpoint() {
+    List<Manifest> manifests = rendered(Optional.of(ChartRendering.chart().resolve("examples/cri-mode.yaml")));
+    Manifest agent = workloads(manifests).filter(w -> w.kind().equals("DaemonSet")).findFirst().orElseThrow();
+    assertThat(agent.body().at("/spec/updateStrategy/type").asText()).isEqualTo("OnDelete");
+    assertThat(agent.podSpec().has("initContainers")).isFalse();
+    JsonNode proxy = agent.containers().stream().filter(c -> c.path("name").asText().equals("cri-proxy")).findFirst().orElseThrow();
+    assertThat(proxy.path("command").toString()).contains("io.pullproof.agent.cri.CriProxyMain").contains("while true");
+    Map<String, JsonNode> volumes = new java.util.HashMap<>();
+    agent.podSpec().path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+    Map<String, String> mounts = new java.util.HashMap<>();
+    proxy.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+    assertThat(volumes.get(mounts.get("/run/pullproof")).at("/hostPath/path").asText()).isEqualTo("/run/pullproof");
+    assertThat(volumes.get(mounts.get("/run/containerd/containerd.sock")).at("/hostPath/type").asText()).isEqualTo("Socket");
+    var env = PodSettings.of(agent, proxy, manifests).env();
+    assertThat(env.get("PULLPROOF_CRI_LISTEN_SOCKET").value()).isEqualTo("/run/pullproof/cri.sock");
+    assertThat(env.get("PULLPROOF_CRI_RUNTIME_SOCKET").value()).isEqualTo("/run/containerd/containerd.sock");
+    assertThat(proxy.path("image").asText()).contains("/pullproof-cri-proxy:");
   }
 
   @Test

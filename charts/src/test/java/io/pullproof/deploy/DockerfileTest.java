@@ -36,6 +36,7 @@ class DockerfileTest {
         Arguments.of("services/ledger-service", List.of(LedgerConfig.HTTP_PORT, LedgerConfig.HEALTH_PORT)),
         Arguments.of("services/decision-service", List.of(DecisionConfig.HEALTH_PORT)),
         Arguments.of("services/node-agent", List.of(AgentConfig.API_PORT, AgentConfig.HEALTH_PORT)),
+        Arguments.of("services/cri-proxy", List.of(AgentConfig.HEALTH_PORT)),
         Arguments.of("tools/cli", List.<ConfigKey<Integer>>of()));
   }
 

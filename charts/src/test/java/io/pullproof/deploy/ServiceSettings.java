@@ -1,6 +1,7 @@
 package io.pullproof.deploy;
 
 import io.pullproof.agent.AgentConfig;
+import io.pullproof.agent.cri.CriProxyConfig;
 import io.pullproof.decisionservice.DecisionConfig;
 import io.pullproof.kit.config.ConfigKey;
 import io.pullproof.kit.config.ConfigSource;
@@ -20,7 +21,9 @@ import java.util.stream.Collectors;
 enum ServiceSettings {
   LEDGER("ledger", LedgerConfig.KEYS, LedgerConfig.HEALTH_PORT, source -> LedgerConfig.from(source)),
   DECISION("decision", DecisionConfig.KEYS, DecisionConfig.HEALTH_PORT, source -> DecisionConfig.from(source)),
-  AGENT("agent", AgentConfig.KEYS, AgentConfig.HEALTH_PORT, source -> AgentConfig.from(source));
+  AGENT("agent", AgentConfig.KEYS, AgentConfig.HEALTH_PORT, source -> AgentConfig.from(source)),
+  /** The agent as the kubelet's runtime endpoint (agent.mode=cri): the agent's keys plus the proxy's. */
+  CRI_PROXY("cri-proxy", CriProxyConfig.KEYS, AgentConfig.HEALTH_PORT, source -> CriProxyConfig.from(source));
 
   /** Environment variables a container may carry that are the JVM's, not a Pullproof setting. */
   static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
