@@ -32,6 +32,10 @@ import org.apache.kafka.common.header.Headers;
  * decoder it reuses is guarded anyway, so a shared instance stays correct.
  */
 public final class CachingAvroDeserializer<U> extends AvroKafkaDeserializer<U> {
+  static {
+    AvroLimits.install(); // before the first decode reads Avro's limits
+  }
+
   private final Map<Schema, DatumReader<U>> readers = new ConcurrentHashMap<>();
   private DefaultAvroDatumProvider<U> datumProvider;
   private AvroSerdeHeaders encodingHeaders;

@@ -3,6 +3,7 @@ package io.pullproof.kafka;
 import io.apicurio.registry.rest.client.exception.RestClientException;
 import io.apicurio.rest.client.auth.exception.ForbiddenException;
 import io.apicurio.rest.client.auth.exception.NotAuthorizedException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.sql.SQLDataException;
@@ -42,7 +43,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  *
  * <p>The whole cause chain counts, because libraries wrap: a {@code SerializationException} caused
  * by a refused connection to the registry is transient, not poison. Precedence: an explicit {@link
- * ClassifiedException}, then fatal, then transient, then poison; an exception nobody recognises is
+ * ClassifiedException}, then fatal, then (at decode) a value cut short, then transient, then poison; an exception nobody recognises is
  * poison where a single record can be blamed ({@link Stage#DECODE}, {@link Stage#HANDLE}) and fatal
  * elsewhere, because skipping an unknown poll or commit failure would skip records.
  */
@@ -127,6 +128,11 @@ public final class FailureClassifier {
     }
     if (chain.stream().anyMatch(FailureClassifier::isFatal)) {
       return FailureClass.FATAL;
+    }
+    if (stage == Stage.DECODE && chain.stream().anyMatch(t -> t instanceof EOFException)) {
+      // The value ended before its schema said it would: bad bytes, not a bad connection (the
+      // deserializer reads an in-memory array; found by fuzzing, it used to be retried forever).
+      return FailureClass.POISON;
     }
     if (chain.stream().anyMatch(FailureClassifier::isTransient)) {
       return FailureClass.TRANSIENT;

@@ -82,6 +82,19 @@ class FailureClassifierTest {
   }
 
   @Test
+  void aValueCutShortIsPoisonAtDecodeButAnEndOfStreamElsewhereStaysTransient() {
+    // What the Apicurio deserializer throws for a truncated Avro body (found by fuzzing).
+    RuntimeException truncated = new java.io.UncheckedIOException(new java.io.EOFException());
+    assertThat(FailureClassifier.classify(truncated, Stage.DECODE)).isEqualTo(FailureClass.POISON);
+    assertThat(FailureClassifier.classify(new org.apache.kafka.common.errors.SerializationException("decode", truncated), Stage.DECODE))
+        .isEqualTo(FailureClass.POISON);
+    // A connection that ends mid-answer while polling or committing is still worth a retry.
+    assertThat(FailureClassifier.classify(truncated, Stage.POLL)).isEqualTo(FailureClass.TRANSIENT);
+    assertThat(FailureClassifier.classify(new java.net.ConnectException("refused"), Stage.DECODE))
+        .isEqualTo(FailureClass.TRANSIENT);
+  }
+
+  @Test
   void anUnknownFailureIsPoisonWhereARecordCanBeBlamedAndFatalElsewhere() {
     RuntimeException unknown = new IllegalStateException("surprise");
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
+import io.pullproof.kafka.AvroLimits;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -37,6 +38,7 @@ public final class EventDecoder {
 
   /** @param registryBaseUrl the registry base URL without API path, e.g. {@code http://127.0.0.1:8080} */
   public EventDecoder(String registryBaseUrl) {
+    AvroLimits.install(); // foreign bytes: bounded lengths before the first decode
     this.registryBaseUrl = registryBaseUrl.replaceAll("/+$", "");
   }
 
