@@ -18,9 +18,21 @@ import java.util.Objects;
  * @param policyName how the policy was given (file name, or the kubelet default), for the report
  */
 public record AuditQuery(Instant from, Instant to, Duration grace, String cluster, String namespace, String image,
-    FleetPolicy policy, String policyName) {
+    FleetPolicy policy, String policyName, Duration propagation) {
+
+  /** The design's bound for an event to reach every decision point (a revocation: 1 s). */
+  public static final Duration DEFAULT_PROPAGATION = Duration.ofSeconds(1);
+
+  public AuditQuery(Instant from, Instant to, Duration grace, String cluster, String namespace, String image,
+      FleetPolicy policy, String policyName) {
+    this(from, to, grace, cluster, namespace, image, policy, policyName, DEFAULT_PROPAGATION);
+  }
 
   public AuditQuery {
+    Objects.requireNonNull(propagation, "propagation");
+    if (propagation.isNegative()) {
+      throw new IllegalArgumentException("propagation " + propagation + " must not be negative");
+    }
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(grace, "grace");

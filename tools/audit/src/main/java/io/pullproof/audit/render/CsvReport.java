@@ -4,6 +4,7 @@ import io.pullproof.audit.report.AuditReport;
 import io.pullproof.audit.report.Bypass;
 import io.pullproof.audit.report.Divergence;
 import io.pullproof.audit.report.Fallback;
+import io.pullproof.audit.report.PropagationLag;
 import io.pullproof.audit.report.StaleAllow;
 import io.pullproof.audit.report.StartEntry;
 import io.pullproof.audit.report.StartRef;
@@ -40,6 +41,10 @@ final class CsvReport {
     for (Fallback f : report.fallbacks()) {
       row(out, "fallback", f.at(), f.requestId(), f.outcomeEventId(), f.start(), null, null, "REGISTRY_FALLBACK",
           f.outcome(), null, f.registryStatus() == null ? null : "registry status " + f.registryStatus());
+    }
+    for (PropagationLag p : report.withinPropagation()) {
+      row(out, "withinPropagation", p.at(), p.requestId(), p.eventId(), p.start(), p.recorded(), p.recomputed(), null,
+          null, null, p.kind() + " after " + p.lagMillis() + " ms");
     }
     for (List<StartEntry> timeline : report.timelinesByImage().values()) {
       for (StartEntry e : timeline) {

@@ -43,9 +43,11 @@ final class HtmlReport {
         + "</code>; topics <code>" + esc(s.topicPrefix()) + "*</code>; policy " + esc(s.policy())
         + filter("cluster", s.cluster()) + filter("namespace", s.namespace()) + filter("image", s.image()) + "</p>\n");
     out.write("<table><tr><th>events read</th><th>starts replayed</th><th>divergences</th><th>bypasses</th>"
-        + "<th>revoked/expired ALLOWs</th><th>fallbacks</th></tr><tr><td>" + r.events() + "</td><td>" + r.startsReplayed()
+        + "<th>revoked/expired ALLOWs</th><th>fallbacks</th><th>within propagation (not findings)</th></tr><tr><td>"
+        + r.events() + "</td><td>" + r.startsReplayed()
         + "</td>" + countCell(r.divergences().size()) + countCell(r.bypasses().size())
-        + countCell(r.revokedOrExpiredAllows().size()) + "<td>" + r.fallbacks().size() + "</td></tr></table>\n");
+        + countCell(r.revokedOrExpiredAllows().size()) + "<td>" + r.fallbacks().size() + "</td><td>"
+        + r.withinPropagation().size() + "</td></tr></table>\n");
     findings(r, out);
     out.write("<h2>Timelines by image</h2>\n<p class=\"legend\"><span style=\"color:#1b7a1b\">&#9679; started on ALLOW</span>"
         + "<span style=\"color:#1f5fbf\">&#9679; started after registry verification</span>"

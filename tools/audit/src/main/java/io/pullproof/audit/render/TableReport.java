@@ -20,8 +20,9 @@ public final class TableReport {
     var s = r.scope();
     out.write("audit replay " + s.from() + " .. " + s.to() + filters(r) + "\n");
     out.write(String.format("events read %,d, starts replayed %,d; divergences %d, bypasses %d, "
-            + "revoked/expired ALLOWs %d, fallbacks %d%n", r.events(), r.startsReplayed(), r.divergences().size(),
-        r.bypasses().size(), r.revokedOrExpiredAllows().size(), r.fallbacks().size()));
+            + "revoked/expired ALLOWs %d, fallbacks %d; within propagation (not findings) %d%n", r.events(),
+        r.startsReplayed(), r.divergences().size(), r.bypasses().size(), r.revokedOrExpiredAllows().size(),
+        r.fallbacks().size(), r.withinPropagation().size()));
     if (!r.divergences().isEmpty()) {
       out.write("\nDIVERGENCES (recorded verdict != recomputed)\n");
       for (Divergence d : r.divergences()) {

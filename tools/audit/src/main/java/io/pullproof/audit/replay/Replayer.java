@@ -7,6 +7,7 @@ import io.pullproof.audit.report.AuditScope;
 import io.pullproof.audit.report.Bypass;
 import io.pullproof.audit.report.Divergence;
 import io.pullproof.audit.report.Fallback;
+import io.pullproof.audit.report.PropagationLag;
 import io.pullproof.audit.report.StaleAllow;
 import io.pullproof.audit.report.StartEntry;
 import io.pullproof.audit.report.StartRef;
@@ -15,6 +16,7 @@ import io.pullproof.audit.report.VerdictFields;
 import io.pullproof.decision.Grant;
 import io.pullproof.decision.InMemoryDecisionState;
 import io.pullproof.decision.Reason;
+import io.pullproof.decision.Revocation;
 import io.pullproof.decision.StartRequest;
 import io.pullproof.decision.Verdict;
 import io.pullproof.decision.events.LogEventMapper;
@@ -59,6 +61,11 @@ import org.apache.avro.specific.SpecificRecord;
  *       service decided on stale state); any other mismatch is a divergence.
  *   <li>Observed starts are checked against the verdicts recorded for their request (bypasses) and
  *       cached ALLOWs are re-decided at the moment they were used (stale cached ALLOWs).
+ *   <li>The replay sees each event at its publication time; the service and the agents see it a
+ *       little later. A mismatch explained by that alone — a service REPULL before the pull that
+ *       makes the recomputation ALLOW arrived, an ALLOW before the revocation arrived — within the
+ *       propagation bound ({@link AuditQuery#propagation()}) is listed in {@code withinPropagation},
+ *       not counted as a finding.
  * </ul>
  *
  * Single-threaded; one replayer per replay.
@@ -72,6 +79,14 @@ public final class Replayer {
   private final Map<String, Start> starts = new HashMap<>();
   private final List<ContainerStartObserved> unaskedStarts = new ArrayList<>();
   private final List<StaleAllow> staleCached = new ArrayList<>();
+  private final List<PropagationLag> lags = new ArrayList<>();
+  /** Revocations applied so far with their publication time, for the propagation bound. */
+  private final List<TimedRevocation> revocations = new ArrayList<>();
+
+  private record TimedRevocation(Instant at, Revocation revocation) {}
+
+  /** When each grant was first recorded (its verifiedAt moves with every later pull of it). */
+  private final Map<Grant, Instant> firstRecorded = new HashMap<>();
   private final Map<String, Long> notes = new TreeMap<>();
   /** Grant ids by grant: a SHA-256 per decision would cost more than the decision. */
   private final Map<Grant, String> grantIds = new HashMap<>();
@@ -88,6 +103,7 @@ public final class Replayer {
     final List<StartVerdictIssued> verdicts = new ArrayList<>(1);
     final List<ContainerStartObserved> outcomes = new ArrayList<>(1);
     VerdictFields recomputed;
+    Verdict recomputedVerdict;
     Grant relied;
 
     Start(ContainerStartRequested request) {
@@ -109,7 +125,9 @@ public final class Replayer {
         pull(pulled);
       } else if (event instanceof CredentialRevoked revoked) {
         if (revocationIds.add(revoked.getEventId())) {
-          state.revoke(LogEventMapper.revocation(revoked));
+          Revocation revocation = LogEventMapper.revocation(revoked);
+          state.revoke(revocation);
+          revocations.add(new TimedRevocation(revoked.getOccurredAt(), revocation));
         }
       } else if (event instanceof ContainerStartRequested request) {
         if (starts.putIfAbsent(request.getEventId(), new Start(request)) != null) {
@@ -164,6 +182,13 @@ public final class Replayer {
     }
     state.recordNodePull(LogEventMapper.nodeKey(pulled.getNode()), grant.name());
     state.recordGrant(grant);
+    firstRecorded.putIfAbsent(timeless(grant), grant.verifiedAt());
+  }
+
+  /** The grant without its verification time: what stays the same across its pulls. */
+  private static Grant timeless(Grant grant) {
+    return new Grant(grant.imageRef(), grant.name(), grant.kind(), grant.subject(), grant.credentialHash(), Instant.EPOCH,
+        grant.cluster());
   }
 
   private void verdict(StartVerdictIssued verdict) {
@@ -195,10 +220,15 @@ public final class Replayer {
       // The agent reused an ALLOW: would the decision code still give it now?
       Decision now = decision(start.request, observed.getOccurredAt(), false);
       if (now != null && staleReason(now.verdict.reason())) {
-        staleCached.add(new StaleAllow(Times.format(observed.getOccurredAt()), DecisionSource.CACHED_VERDICT.name(),
-            requestId, observed.getEventId(), ref(observed),
-            new VerdictFields(String.valueOf(observed.getVerdict()), String.valueOf(observed.getReason()), null),
-            fields(now.verdict)));
+        VerdictFields recorded = new VerdictFields(String.valueOf(observed.getVerdict()), String.valueOf(observed.getReason()), null);
+        Long lag = revocationLag(now.verdict, observed.getOccurredAt());
+        if (lag != null) {
+          lags.add(new PropagationLag(Times.format(observed.getOccurredAt()), "ALLOW_BEFORE_REVOCATION_ARRIVED", requestId,
+              observed.getEventId(), ref(observed), recorded, fields(now.verdict), lag));
+        } else {
+          staleCached.add(new StaleAllow(Times.format(observed.getOccurredAt()), DecisionSource.CACHED_VERDICT.name(),
+              requestId, observed.getEventId(), ref(observed), recorded, fields(now.verdict)));
+        }
       }
     }
   }
@@ -212,6 +242,7 @@ public final class Replayer {
       return;
     }
     start.recomputed = fields(decision.verdict);
+    start.recomputedVerdict = decision.verdict;
     start.relied = decision.verdict.grant();
   }
 
@@ -226,9 +257,35 @@ public final class Replayer {
         .decide(view.with(request.getIntentPending()), startRequest);
     if (applyUpdate && verdict.update() != null) {
       // As the decision service does: the pod's secret lives in the requesting node's cluster.
-      state.recordGrant(verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode())));
+      Grant derived = verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode()));
+      state.recordGrant(derived);
+      firstRecorded.putIfAbsent(timeless(derived), now);
     }
     return new Decision(verdict);
+  }
+
+  /**
+   * Milliseconds from the publication of the latest revocation (at or before {@code at}) that
+   * withdrew the grant of a REVOKED recomputation, when that is within the propagation bound;
+   * otherwise {@code null}.
+   */
+  private Long revocationLag(Verdict recomputed, Instant at) {
+    if (recomputed.reason() != Reason.REVOKED || recomputed.grant() == null) {
+      return null;
+    }
+    for (int i = revocations.size() - 1; i >= 0; i--) {
+      TimedRevocation r = revocations.get(i);
+      if (!r.at().isAfter(at) && r.revocation().covers(recomputed.grant())) {
+        return withinPropagation(r.at(), at);
+      }
+    }
+    return null;
+  }
+
+  /** {@code at - since} in milliseconds when it is within the propagation bound, else {@code null}. */
+  private Long withinPropagation(Instant since, Instant at) {
+    java.time.Duration lag = java.time.Duration.between(since, at);
+    return !lag.isNegative() && lag.compareTo(query.propagation()) < 0 ? lag.toMillis() : null;
   }
 
   private static boolean staleReason(Reason reason) {
@@ -329,7 +386,8 @@ public final class Replayer {
     }
     AuditScope scope = new AuditScope(Times.format(query.from()), Times.format(query.to()), query.cluster(), query.namespace(),
         query.image(), topicPrefix, query.policyName());
-    return new AuditReport(scope, eventsRead, replayed, divergences, bypasses, stale, fallbacks, byImage, byTenant,
+    lags.sort(Comparator.comparing(PropagationLag::at).thenComparing(PropagationLag::eventId));
+    return new AuditReport(scope, eventsRead, replayed, divergences, bypasses, stale, fallbacks, lags, byImage, byTenant,
         new TreeMap<>(notes));
   }
 
@@ -346,12 +404,28 @@ public final class Replayer {
       StartRef ref = ref(start.request);
       boolean staleAllow = "ALLOW".equals(recorded.verdict()) && start.recomputed.verdict() != null
           && staleReason(Reason.valueOf(start.recomputed.reason())) && !anyMatches;
-      if (staleAllow) {
+      boolean byService = verdict.getEventId().equals(VerdictEvents.eventId(verdict.getRequestId()));
+      Long lag = null;
+      String kind = null;
+      if (staleAllow && start.recomputedVerdict != null) {
+        lag = revocationLag(start.recomputedVerdict, verdict.getOccurredAt());
+        kind = "ALLOW_BEFORE_REVOCATION_ARRIVED";
+      } else if (byService && "REPULL".equals(recorded.verdict()) && "ALLOW".equals(start.recomputed.verdict())
+          && start.relied != null) {
+        // The service had not yet applied the pull the replay orders before its decision.
+        lag = withinPropagation(firstRecorded.getOrDefault(timeless(start.relied), start.relied.verifiedAt()),
+            verdict.getOccurredAt());
+        kind = "REPULL_BEFORE_PULL_ARRIVED";
+      }
+      if (lag != null) {
+        lags.add(new PropagationLag(Times.format(verdict.getOccurredAt()), kind, verdict.getRequestId(),
+            verdict.getEventId(), ref, recorded, start.recomputed, lag));
+      } else if (staleAllow) {
         stale.add(new StaleAllow(Times.format(verdict.getOccurredAt()), DecisionSource.VERDICT.name(),
             verdict.getRequestId(), verdict.getEventId(), ref, recorded, start.recomputed));
       } else {
         divergences.add(new Divergence(Times.format(verdict.getOccurredAt()), verdict.getRequestId(), verdict.getEventId(),
-            ref, recorded, start.recomputed, verdict.getEventId().equals(VerdictEvents.eventId(verdict.getRequestId()))));
+            ref, recorded, start.recomputed, byService));
       }
     }
   }

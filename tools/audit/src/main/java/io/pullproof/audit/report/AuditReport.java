@@ -11,6 +11,7 @@ import java.util.Map;
  * @param startsReplayed start requests in the window and filters, each re-decided
  * @param timelinesByImage start entries per normalised image name
  * @param timelinesByTenant start entries per pod namespace
+ * @param withinPropagation mismatches explained by an event still on its way (not findings)
  * @param notes counts that are not findings (undecodable records, verdicts without a request, ...)
  */
 public record AuditReport(
@@ -21,6 +22,7 @@ public record AuditReport(
     List<Bypass> bypasses,
     List<StaleAllow> revokedOrExpiredAllows,
     List<Fallback> fallbacks,
+    List<PropagationLag> withinPropagation,
     Map<String, List<StartEntry>> timelinesByImage,
     Map<String, List<StartEntry>> timelinesByTenant,
     Map<String, Long> notes) {

@@ -73,6 +73,12 @@ class ReplayerTest {
   }
 
   private static AuditReport replay(List<SpecificRecord> events) {
+    return replayWith(events, WINDOW.propagation());
+  }
+
+  private static AuditReport replayWith(List<SpecificRecord> events, Duration propagation) {
+    AuditQuery query = new AuditQuery(WINDOW.from(), WINDOW.to(), WINDOW.grace(), null, null, null, WINDOW.policy(),
+        WINDOW.policyName(), propagation);
     List<LogEntry> entries = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       SpecificRecord event = events.get(i);
@@ -80,7 +86,7 @@ class ReplayerTest {
           : event instanceof ContainerStartRequested ? 2 : event instanceof StartVerdictIssued ? 3 : 4;
       entries.add(new LogEntry(occurredAt(event), rank, 0, i, event));
     }
-    return new Replayer(WINDOW, "t.").replay(entries, entries.size());
+    return new Replayer(query, "t.").replay(entries, entries.size());
   }
 
   private static long occurredAt(SpecificRecord event) {
@@ -188,6 +194,59 @@ class ReplayerTest {
       assertThat(a.eventId()).isEqualTo(cached.getEventId());
     });
     assertThat(report.bypasses()).isEmpty();
+  }
+
+  @Test
+  void aCachedAllowInTheMomentsBeforeTheRevocationArrivedIsListedNotAFinding() {
+    log.add(pull);
+    ContainerStartRequested request = allowedStart(1);
+    log.add(Events.credentialRevoked().at(T0.plusSeconds(10)).scope(RevocationScope.SECRET_UID, "secret-uid-1").build());
+    ContainerStartObserved inFlight = Events.startObserved().of(request).at(T0.plusSeconds(10).plusMillis(150))
+        .outcome(StartOutcome.STARTED, DecisionSource.CACHED_VERDICT).build();
+    log.add(inFlight);
+
+    AuditReport report = replay();
+
+    assertThat(report.revokedOrExpiredAllows()).isEmpty();
+    assertThat(report.withinPropagation()).singleElement().satisfies(lag -> {
+      assertThat(lag.kind()).isEqualTo("ALLOW_BEFORE_REVOCATION_ARRIVED");
+      assertThat(lag.eventId()).isEqualTo(inFlight.getEventId());
+      assertThat(lag.lagMillis()).isEqualTo(150);
+      assertThat(lag.recomputed().reason()).isEqualTo("REVOKED");
+    });
+    // With no propagation allowed, the same ALLOW is a finding.
+    assertThat(replayWith(log, Duration.ZERO).revokedOrExpiredAllows()).singleElement()
+        .satisfies(a -> assertThat(a.eventId()).isEqualTo(inFlight.getEventId()));
+  }
+
+  @Test
+  void aServiceRepullJustBeforeThePullArrivedIsListedButAnOldGrantMissedIsADivergence() {
+    // 40 ms after the first pull with this credential: the service had not applied it yet.
+    ImagePulled fresh = Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2")
+        .secret("team-a", "pull", "secret-uid-1", HASH).build();
+    log.add(fresh);
+    ContainerStartRequested early = Events.startRequested().at(T0.plusSeconds(30)).node("c1", "n2")
+        .pod("team-a", "app-30", "uid-30").secret("team-a", "pull", "secret-uid-1", HASH).build();
+    log.add(early);
+    StartVerdictIssued earlyRepull = Events.verdictIssued().answering(early).eventId(VerdictEvents.eventId(early.getEventId()))
+        .at(T0.plusSeconds(30).plusMillis(40)).verdict(Verdict.REPULL, VerdictReason.NO_MATCHING_CREDENTIAL).build();
+    log.add(earlyRepull);
+
+    AuditReport report = replay();
+
+    assertThat(report.divergences()).isEmpty();
+    assertThat(report.withinPropagation()).singleElement().satisfies(lag -> {
+      assertThat(lag.kind()).isEqualTo("REPULL_BEFORE_PULL_ARRIVED");
+      assertThat(lag.eventId()).isEqualTo(earlyRepull.getEventId());
+    });
+    // Past the bound, the same REPULL is a divergence.
+    assertThat(replayWith(log, Duration.ofMillis(10)).divergences()).singleElement()
+        .satisfies(d -> assertThat(d.verdictEventId()).isEqualTo(earlyRepull.getEventId()));
+    // And a grant first recorded long before (a re-pull only refreshed it) was no news to the service.
+    List<SpecificRecord> withOldGrant = new ArrayList<>(log);
+    withOldGrant.add(0, pull);
+    assertThat(replayWith(withOldGrant, WINDOW.propagation()).divergences()).singleElement()
+        .satisfies(d -> assertThat(d.verdictEventId()).isEqualTo(earlyRepull.getEventId()));
   }
 
   @Test

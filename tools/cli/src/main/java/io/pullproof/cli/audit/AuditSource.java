@@ -49,6 +49,12 @@ public final class AuditSource {
   @Option(names = "--to", paramLabel = "TIME", description = "Window end (exclusive), ISO-8601; default: now.")
   String to;
 
+  @Option(names = "--propagation", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = {"How long an event may take to reach the decision service and the agents (default: ${DEFAULT-VALUE},",
+          "the design's bound for a revocation). A mismatch explained by an event still on its way within it is",
+          "listed under withinPropagation, not as a finding; 0s makes every such mismatch a finding."})
+  Duration propagation;
+
   @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
       description = "How long after --to verdicts and outcomes of requests in the window are still read (default: ${DEFAULT-VALUE}).")
   Duration grace;
@@ -107,6 +113,9 @@ public final class AuditSource {
     if (!start.isBefore(end)) {
       throw new BadInputException("--from " + from + " must be before --to " + (to == null ? "(now) " + end : to));
     }
+    if (propagation.isNegative()) {
+      throw new BadInputException("--propagation " + propagation + ": must not be negative");
+    }
     if (grace.isNegative()) {
       throw new BadInputException("--grace " + grace + ": must not be negative");
     }
@@ -123,7 +132,8 @@ public final class AuditSource {
       }
       policyName = policy.getFileName().toString();
     }
-    return new AuditQuery(start, end, grace, blankToNull(cluster), blankToNull(namespace), image, fleetPolicy, policyName);
+    return new AuditQuery(start, end, grace, blankToNull(cluster), blankToNull(namespace), image, fleetPolicy, policyName,
+        propagation);
   }
 
   /** Reads and replays, with a progress bar on a terminal; a missing topic is bad input. */

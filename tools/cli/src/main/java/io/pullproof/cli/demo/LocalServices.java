@@ -34,9 +34,11 @@ public final class LocalServices implements AutoCloseable {
   private final String ledgerUrl;
   private final String readerToken;
   private final String adminToken;
+  private final Path policyFile;
 
   private LocalServices(LedgerMain.Running ledger, DecisionMain.Running decision, String ledgerUrl, String readerToken,
-      String adminToken) {
+      String adminToken, Path policyFile) {
+    this.policyFile = policyFile;
     this.ledger = ledger;
     this.decision = decision;
     this.ledgerUrl = ledgerUrl;
@@ -85,11 +87,16 @@ public final class LocalServices implements AutoCloseable {
       decisionSettings.put(DecisionConfig.HEALTH_PORT.name(), "0");
       progress.accept("starting the decision service");
       DecisionMain.Running decision = DecisionMain.start(DecisionConfig.from(ConfigSource.of(decisionSettings)));
-      return new LocalServices(ledger, decision, "http://127.0.0.1:" + ledger.apiPort(), readerToken, adminToken);
+      return new LocalServices(ledger, decision, "http://127.0.0.1:" + ledger.apiPort(), readerToken, adminToken, policy);
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
     }
+  }
+
+  /** The decision service's policy file: {@code audit replay --policy} must decide by the same policy. */
+  public Path policyFile() {
+    return policyFile;
   }
 
   public String ledgerUrl() {

@@ -14,7 +14,7 @@ import java.util.Set;
  * --inject-bypass N --inject-tamper M}, whose injected events follow the same contract
  * (docs/audit.md "Findings").
  */
-final class AuditReportCheck {
+public final class AuditReportCheck {
   private AuditReportCheck() {}
 
   /**
@@ -23,7 +23,7 @@ final class AuditReportCheck {
    * them a verdict the decision service issued — and nothing else: no ALLOW on a revoked or
    * expired grant, no fallback.
    */
-  static void onlyInjected(JsonNode report, int bypasses, int tampers) {
+  public static void onlyInjected(JsonNode report, int bypasses, int tampers) {
     assertThat(report.get("bypasses")).as("bypasses").hasSize(bypasses);
     for (JsonNode bypass : report.get("bypasses")) {
       assertThat(bypass.get("requestId").isNull()).as("bypass without a request: %s", bypass).isTrue();

@@ -144,6 +144,27 @@ class DemoIT {
     assertThat(stats.body()).contains("grants");
   }
 
+  /**
+   * Issue 7's acceptance test on the demo's own data: the audit replay of the demo's window, with
+   * the decision service's policy, lists exactly the injected bypasses and tampered verdicts and
+   * nothing else (no divergence from a legitimate race, no stale ALLOW, no fallback).
+   */
+  @Test
+  void theAuditReplayOfTheDemoFindsExactlyTheInjectedBypassesAndTampers() throws Exception {
+    java.nio.file.Path out = TestInfrastructure.root().resolve("demo-it-audit.json");
+    io.pullproof.cli.InProcessCli run = io.pullproof.cli.InProcessCli.run("audit", "replay",
+        "--bootstrap", TestInfrastructure.kafka().bootstrapServers(),
+        "--schema-registry", TestInfrastructure.schemaRegistry().url(),
+        "--topic-prefix", deployment.topics().prefix(),
+        "--policy", deployment.services().policyFile().toString(),
+        "--from", (String) summary.get("from"), "--to", (String) summary.get("to"),
+        "--format", "json", "--out", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(io.pullproof.cli.audit.AuditReplayCommand.EXIT_FINDINGS);
+    com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+    assertThat(report.get("startsReplayed").asLong()).isGreaterThan(100);
+    io.pullproof.cli.audit.AuditReportCheck.onlyInjected(report, BYPASSES, TAMPERS);
+  }
+
   /** Every event of {@code topic} from the beginning, decoded. */
   private static List<Object> readAll(String topic) {
     KafkaClientConfig kafka = new KafkaClientConfig(TestInfrastructure.kafka().bootstrapServers(),
