@@ -2,6 +2,7 @@ package io.pullproof.cli.audit;
 
 import io.pullproof.audit.AuditQuery;
 import io.pullproof.audit.AuditReplay;
+import io.pullproof.audit.ledger.LedgerHistory;
 import io.pullproof.audit.ProgressBar;
 import io.pullproof.audit.read.TopicReader;
 import io.pullproof.cli.BadInputException;
@@ -48,6 +49,21 @@ public final class AuditSource {
 
   @Option(names = "--to", paramLabel = "TIME", description = "Window end (exclusive), ISO-8601; default: now.")
   String to;
+
+  @Option(names = "--ledger-db", paramLabel = "JDBC_URL",
+      description = {"Also replay the pulls and revocations the ledger stored (its pull_events and revocations tables),",
+          "for windows whose pulls have left Kafka's retention; e.g. jdbc:postgresql://db:5432/pullproof.",
+          "Password from the environment variable " + LEDGER_DB_PASSWORD_VARIABLE + " (never a flag)."})
+  String ledgerDb;
+
+  @Option(names = "--ledger-db-user", paramLabel = "NAME", description = "Database user for --ledger-db.")
+  String ledgerDbUser;
+
+  @Option(names = "--ledger-schema", paramLabel = "NAME", defaultValue = "ledger",
+      description = "Schema of the ledger's tables (PULLPROOF_LEDGER_DB_SCHEMA; default: ${DEFAULT-VALUE}).")
+  String ledgerSchema;
+
+  static final String LEDGER_DB_PASSWORD_VARIABLE = "PULLPROOF_AUDIT_LEDGER_DB_PASSWORD";
 
   @Option(names = "--propagation", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
       description = {"How long an event may take to reach the decision service and the agents (default: ${DEFAULT-VALUE},",
@@ -136,13 +152,24 @@ public final class AuditSource {
         propagation);
   }
 
+  /** The ledger's history for --ledger-db, or null without it. */
+  LedgerHistory.Source ledger() {
+    if (ledgerDb == null) {
+      return null;
+    }
+    if (!ledgerDb.startsWith("jdbc:postgresql:")) {
+      throw new BadInputException("--ledger-db " + ledgerDb + ": must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+    }
+    return new LedgerHistory.Source(ledgerDb, ledgerDbUser, System.getenv(LEDGER_DB_PASSWORD_VARIABLE), ledgerSchema);
+  }
+
   /** Reads and replays, with a progress bar on a terminal; a missing topic is bad input. */
   AuditReplay.Result run(AuditQuery query) {
     KafkaClientConfig kafka = kafka();
     TopicNames topics = topics();
     TopicReader.Progress progress = ProgressBar.forTerminal(System.err);
     try {
-      AuditReplay.Result result = AuditReplay.run(kafka, topics, query, progress);
+      AuditReplay.Result result = AuditReplay.run(kafka, topics, query, progress, ledger());
       if (result.undecodable() > 0) {
         // Not fatal (a poison record is no reason to lose the audit), but the report is partial.
         System.err.printf("pullproof: warning: %,d of %,d records could not be decoded (wrong --schema-registry?"

@@ -58,18 +58,8 @@ public final class LocalServices implements AutoCloseable {
     String readerToken = newToken();
     String adminToken = newToken();
 
-    Map<String, String> ledgerSettings = new HashMap<>();
-    ledgerSettings.put(LedgerConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
-    ledgerSettings.put(LedgerConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-    ledgerSettings.put(LedgerConfig.TOPIC_PREFIX.name(), topics.prefix());
-    ledgerSettings.put(LedgerConfig.CONSUMER_GROUP.name(), topics.prefix() + "ledger");
-    ledgerSettings.put(LedgerConfig.DB_URL.name(), postgresUrl);
-    ledgerSettings.put(LedgerConfig.DB_SCHEMA.name(), ledgerSchema);
-    ledgerSettings.put(LedgerConfig.HTTP_HOST.name(), "127.0.0.1");
-    ledgerSettings.put(LedgerConfig.HTTP_PORT.name(), "0");
-    ledgerSettings.put(LedgerConfig.HEALTH_PORT.name(), "0");
-    ledgerSettings.put(LedgerConfig.TOKENS.name(), "demo-reader reader " + sha256(readerToken)
-        + ";demo-admin admin " + sha256(adminToken));
+    Map<String, String> ledgerSettings = ledgerSettings(bootstrap, schemaRegistryUrl, postgresUrl, topics, ledgerSchema,
+        "demo-reader reader " + sha256(readerToken) + ";demo-admin admin " + sha256(adminToken));
     progress.accept("starting the ledger service (schema " + ledgerSchema + ")");
     LedgerMain.Running ledger = LedgerMain.start(LedgerConfig.from(ConfigSource.of(ledgerSettings)));
     try {
@@ -97,6 +87,26 @@ public final class LocalServices implements AutoCloseable {
   /** The decision service's policy file: {@code audit replay --policy} must decide by the same policy. */
   public Path policyFile() {
     return policyFile;
+  }
+
+  /**
+   * A ledger on loopback for {@code topics}, in its own schema, with its API and health server on
+   * free ports; {@code tokens} as PULLPROOF_LEDGER_TOKENS takes them.
+   */
+  public static Map<String, String> ledgerSettings(String bootstrap, String schemaRegistryUrl, String postgresUrl,
+      TopicNames topics, String ledgerSchema, String tokens) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(LedgerConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
+    settings.put(LedgerConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    settings.put(LedgerConfig.TOPIC_PREFIX.name(), topics.prefix());
+    settings.put(LedgerConfig.CONSUMER_GROUP.name(), topics.prefix() + "ledger");
+    settings.put(LedgerConfig.DB_URL.name(), postgresUrl);
+    settings.put(LedgerConfig.DB_SCHEMA.name(), ledgerSchema);
+    settings.put(LedgerConfig.HTTP_HOST.name(), "127.0.0.1");
+    settings.put(LedgerConfig.HTTP_PORT.name(), "0");
+    settings.put(LedgerConfig.HEALTH_PORT.name(), "0");
+    settings.put(LedgerConfig.TOKENS.name(), tokens);
+    return settings;
   }
 
   public String ledgerUrl() {

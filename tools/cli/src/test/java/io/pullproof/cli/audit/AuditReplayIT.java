@@ -218,4 +218,65 @@ class AuditReplayIT {
     return Files.readString(stdout);
   }
 
+
+  /**
+   * --ledger-db: a real ledger stores the workload, then the pulls leave Kafka (records deleted up
+   * to the end, as retention does). Without the ledger the starts recompute as if the image were
+   * preloaded (its node never pulled it, as far as the log knows); with it
+   * the report is the original one, and says how many pulls came from the ledger.
+   */
+  @Test
+  void pullsPastKafkasRetentionAreReadFromTheLedger() throws Exception {
+    AuditWorkload workload = new AuditWorkload().pulls().starts(40).bypasses(1).tampers(1);
+    TopicNames topics = publish(workload);
+    String schema = "audit_it_" + Long.toHexString(System.nanoTime());
+    String postgres = TestInfrastructure.postgresUrl();
+    java.util.Map<String, String> settings = io.pullproof.cli.demo.LocalServices.ledgerSettings(kafka.bootstrapServers(),
+        kafka.schemaRegistryUrl(), postgres, topics, schema, "it-reader reader " + "0".repeat(64));
+    try (io.pullproof.ledger.LedgerMain.Running ledger = io.pullproof.ledger.LedgerMain.start(
+        io.pullproof.ledger.LedgerConfig.from(io.pullproof.kit.config.ConfigSource.of(settings)))) {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (pullEventsStored(postgres, schema) < AuditWorkload.TENANTS) {
+        assertThat(System.nanoTime()).as("the ledger stored the pulls within 60 s").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+    }
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> all =
+          new java.util.HashMap<>();
+      for (var partition : admin.describeTopics(List.of(topics.pulls())).allTopicNames().get().get(topics.pulls()).partitions()) {
+        all.put(new org.apache.kafka.common.TopicPartition(topics.pulls(), partition.partition()),
+            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(-1L));
+      }
+      admin.deleteRecords(all).all().get();
+    }
+
+    JsonNode withoutLedger = jsonReport(topics, OUT.resolve("retention-without-ledger.json"));
+    assertThat(withoutLedger.get("divergences").size()).as("starts without their pulls").isGreaterThan(1);
+    // Without its pull the node never pulled the image: the replay takes it for preloaded.
+    assertThat(withoutLedger.get("divergences").get(0).at("/recomputed/reason").asText()).isEqualTo("PRELOADED");
+
+    Path file = OUT.resolve("retention-with-ledger.json");
+    InProcessCli run = replay(topics, "--ledger-db", postgres, "--ledger-schema", schema, "--format", "json",
+        "--out", file.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(AuditReplayCommand.EXIT_FINDINGS);
+    JsonNode withLedger = JSON.readTree(file.toFile());
+    AuditReportCheck.exactly(withLedger, workload.bypassOutcomeIds, workload.tamperVerdictIds);
+    assertThat(withLedger.at("/notes/pullsFromLedger").asLong()).isEqualTo(AuditWorkload.TENANTS);
+
+    InProcessCli bad = replay(topics, "--ledger-db", "postgres://nowhere", "--format", "json", "--out", file.toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--ledger-db");
+  }
+
+  private static long pullEventsStored(String postgres, String schema) throws Exception {
+    try (var db = java.sql.DriverManager.getConnection(postgres);
+        var rows = db.createStatement().executeQuery("SELECT count(*) FROM " + schema + ".pull_events")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (java.sql.SQLException e) {
+      return 0; // the schema is created by the ledger's first migration
+    }
+  }
 }
