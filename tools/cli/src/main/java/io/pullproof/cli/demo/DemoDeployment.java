@@ -64,6 +64,11 @@ public final class DemoDeployment implements AutoCloseable {
         registry, fleet, out).run();
   }
 
+  /** The fleet's registry: its users' passwords are the pull secrets' contents. */
+  public SimRegistry registry() {
+    return registry;
+  }
+
   public LocalServices services() {
     return services;
   }

@@ -7,6 +7,7 @@ import io.pullproof.events.DecisionSource;
 import io.pullproof.events.StartOutcome;
 import io.pullproof.events.StartVerdictIssued;
 import io.pullproof.kafka.KafkaClientConfig;
+import io.pullproof.kafka.TopicNames;
 import io.pullproof.sim.fleet.Fleet;
 import io.pullproof.sim.run.SimulationSettings;
 import io.pullproof.testkit.TestInfrastructure;
@@ -39,12 +40,24 @@ class DemoIT {
 
   static DemoDeployment deployment;
   static Map<String, Object> summary;
+  static Fleet fleet;
+  /** Everything this JVM printed while the demo ran: the services' and agents' log lines included. */
+  static final java.io.ByteArrayOutputStream CONSOLE = new java.io.ByteArrayOutputStream();
+  static java.io.PrintStream originalOut;
+  static java.io.PrintStream originalErr;
 
   @BeforeAll
   static void runDemo() throws Exception {
     TestInfrastructure.startKafkaAndRegistry();
+    // Logback's console appender writes to whatever System.out/err is at the time of each line.
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new java.io.PrintStream(new Tee(originalOut, CONSOLE), true, java.nio.charset.StandardCharsets.UTF_8));
+    System.setErr(new java.io.PrintStream(new Tee(originalErr, CONSOLE), true, java.nio.charset.StandardCharsets.UTF_8));
+    // The services log at INFO in this test (the demo command quiets them): more lines to scan.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.pullproof")).setLevel(ch.qos.logback.classic.Level.INFO);
     SimulationSettings settings = SimulationSettings.demo(Duration.ofSeconds(20), 42, BYPASSES, TAMPERS);
-    Fleet fleet = Fleet.build(settings.fleet());
+    fleet = Fleet.build(settings.fleet());
     deployment = DemoDeployment.start("it", TestInfrastructure.kafka().bootstrapServers(),
         TestInfrastructure.schemaRegistry().url(), TestInfrastructure.postgresUrl(),
         TestInfrastructure.root().resolve("demo-it"), fleet, System.out);
@@ -55,6 +68,37 @@ class DemoIT {
   static void stop() {
     if (deployment != null) {
       deployment.close();
+    }
+    if (originalOut != null) {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+  }
+
+  /** Copies what is printed to the console and to a buffer. */
+  private static final class Tee extends java.io.OutputStream {
+    private final java.io.OutputStream console;
+    private final java.io.ByteArrayOutputStream copy;
+
+    Tee(java.io.OutputStream console, java.io.ByteArrayOutputStream copy) {
+      this.console = console;
+      this.copy = copy;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      console.write(b);
+      synchronized (copy) {
+        copy.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      console.write(b, off, len);
+      synchronized (copy) {
+        copy.write(b, off, len);
+      }
     }
   }
 
@@ -163,6 +207,118 @@ class DemoIT {
     com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
     assertThat(report.get("startsReplayed").asLong()).isGreaterThan(100);
     io.pullproof.cli.audit.AuditReportCheck.onlyInjected(report, BYPASSES, TAMPERS);
+  }
+
+  /**
+   * Issue 9: secrets never reach logs, events or the database. The demo's secrets are known to the
+   * test: every registry password the fleet's pull secrets and node credential ever held (before and
+   * after the rotation), as written and as the base64 {@code user:password} of a docker config, and
+   * the ledger's API tokens. None may appear in any console line of this JVM (services and agents
+   * log there), in any record of any topic of the run (keys, values, headers, raw and decoded), or
+   * in any row of any table of the database.
+   */
+  @Test
+  void noSecretReachesALogLineATopicOrATable() throws Exception {
+    java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+    List<String> users = new ArrayList<>();
+    fleet.tenants().forEach(t -> users.add(t.registryUser()));
+    users.add(Fleet.PLATFORM_USER);
+    users.add(io.pullproof.sim.run.SimRegistry.adminUser());
+    deployment.registry().issuedPasswords(users).forEach((user, passwords) -> {
+      for (int generation = 0; generation < passwords.size(); generation++) {
+        String password = passwords.get(generation);
+        secrets.put("password " + generation + " of " + user, password);
+        secrets.put("docker auth " + generation + " of " + user, java.util.Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    });
+    secrets.put("ledger reader token", deployment.services().readerToken());
+    secrets.put("ledger admin token", deployment.services().adminToken());
+    assertThat(secrets.size()).isGreaterThan(10);
+
+    String console;
+    synchronized (CONSOLE) {
+      console = CONSOLE.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(console.lines().count()).as("console lines scanned").isGreaterThan(200);
+    assertNoSecret("the console", console, secrets);
+
+    long records = 0;
+    for (String topic : deploymentTopics()) {
+      StringBuilder text = new StringBuilder();
+      records += readRaw(topic, text);
+      assertNoSecret("topic " + topic, text.toString(), secrets);
+    }
+    assertThat(records).as("records scanned").isGreaterThan(1000);
+
+    long rows = 0;
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestInfrastructure.postgresUrl())) {
+      List<String> tables = new ArrayList<>();
+      try (var rs = db.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables"
+          + " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+        while (rs.next()) {
+          tables.add('"' + rs.getString(1) + "\".\"" + rs.getString(2) + '"');
+        }
+      }
+      for (String table : tables) {
+        StringBuilder text = new StringBuilder();
+        try (var rs = db.createStatement().executeQuery("SELECT t::text FROM " + table + " t")) {
+          while (rs.next()) {
+            text.append(rs.getString(1)).append('\n');
+            rows++;
+          }
+        }
+        assertNoSecret("table " + table, text.toString(), secrets);
+      }
+    }
+    assertThat(rows).as("database rows scanned").isGreaterThan(1000);
+    originalOut.printf("secret scan: %d secrets, %d console lines, %d records, %d database rows: none found%n",
+        secrets.size(), console.lines().count(), records, rows);
+  }
+
+  private static void assertNoSecret(String where, String text, java.util.Map<String, String> secrets) {
+    secrets.forEach((what, secret) -> assertThat(text.contains(secret)).as("%s contains the %s", where, what).isFalse());
+  }
+
+  private static List<String> deploymentTopics() {
+    TopicNames topics = deployment.topics();
+    return List.of(topics.pulls(), topics.startRequests(), topics.verdicts(), topics.startOutcomes(), topics.revocations(),
+        topics.deadLetters());
+  }
+
+  /** Appends every record of {@code topic} (key, value and headers as text, and the value decoded) to {@code text}. */
+  private static long readRaw(String topic, StringBuilder text) {
+    KafkaClientConfig kafka = new KafkaClientConfig(TestInfrastructure.kafka().bootstrapServers(),
+        TestInfrastructure.schemaRegistry().url(), "demo-it");
+    Deserializer<Object> deserializer = kafka.avroValueDeserializer();
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("demo-it-scan"))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          count++;
+          if (record.key() != null) {
+            text.append(new String(record.key(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+          }
+          if (record.value() != null) {
+            text.append(new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+            try {
+              text.append(deserializer.deserialize(record.topic(), record.headers(), record.value())).append('\n');
+            } catch (RuntimeException undecodable) {
+              text.append("(undecodable)\n");
+            }
+          }
+          record.headers().forEach(h -> text.append(h.key()).append('=')
+              .append(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
+        }
+      }
+    }
+    return count;
   }
 
   /** Every event of {@code topic} from the beginning, decoded. */

@@ -109,7 +109,32 @@ public final class SimRegistry implements PullAuthority, AutoCloseable {
 
   /** The user's current password (it changes when the user's secret is rotated). */
   public String password(String user) {
-    return "pw-" + user + "-" + generation(user) + "-" + salt;
+    return password(user, generation(user));
+  }
+
+  private String password(String user, int generation) {
+    return "pw-" + user + "-" + generation + "-" + salt;
+  }
+
+  /**
+   * Every password the registry has issued so far (each user's current one and those it had
+   * before a rotation): the secrets a leak test looks for.
+   */
+  public java.util.Map<String, java.util.List<String>> issuedPasswords(java.util.Collection<String> users) {
+    java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+    for (String user : users) {
+      java.util.List<String> passwords = new java.util.ArrayList<>();
+      for (int g = 0; g <= generation(user); g++) {
+        passwords.add(password(user, g));
+      }
+      out.put(user, passwords);
+    }
+    return out;
+  }
+
+  /** The registry's own administrator (pushes the fleet's images). */
+  public static String adminUser() {
+    return ADMIN;
   }
 
   /** How many times the user's password was rotated: part of the credential's identity. */
