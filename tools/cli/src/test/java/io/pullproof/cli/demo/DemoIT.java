@@ -288,45 +288,38 @@ class DemoIT {
 
   /** Appends every record of {@code topic} (key, value and headers as text, and the value decoded) to {@code text}. */
   private static long readRaw(String topic, StringBuilder text) {
-    KafkaClientConfig kafka = new KafkaClientConfig(TestInfrastructure.kafka().bootstrapServers(),
-        TestInfrastructure.schemaRegistry().url(), "demo-it");
-    Deserializer<Object> deserializer = kafka.avroValueDeserializer();
-    long count = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("demo-it-scan"))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          count++;
-          if (record.key() != null) {
-            text.append(new String(record.key(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
-          }
-          if (record.value() != null) {
-            text.append(new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
-            try {
-              text.append(deserializer.deserialize(record.topic(), record.headers(), record.value())).append('\n');
-            } catch (RuntimeException undecodable) {
-              text.append("(undecodable)\n");
-            }
-          }
-          record.headers().forEach(h -> text.append(h.key()).append('=')
-              .append(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
+    return forEachRecord(topic, (record, deserializer) -> {
+      if (record.key() != null) {
+        text.append(new String(record.key(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+      }
+      if (record.value() != null) {
+        text.append(new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+        try {
+          text.append(deserializer.deserialize(record.topic(), record.headers(), record.value())).append('\n');
+        } catch (RuntimeException undecodable) {
+          text.append("(undecodable)\n");
         }
       }
-    }
-    return count;
+      record.headers().forEach(h -> text.append(h.key()).append('=')
+          .append(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
+    });
   }
 
   /** Every event of {@code topic} from the beginning, decoded. */
   private static List<Object> readAll(String topic) {
+    List<Object> events = new ArrayList<>();
+    forEachRecord(topic, (record, deserializer) ->
+        events.add(deserializer.deserialize(record.topic(), record.headers(), record.value())));
+    return events;
+  }
+
+  /** Hands every record of {@code topic}, from the beginning to its current end, to {@code action}. */
+  private static long forEachRecord(String topic,
+      java.util.function.BiConsumer<ConsumerRecord<byte[], byte[]>, Deserializer<Object>> action) {
     KafkaClientConfig kafka = new KafkaClientConfig(TestInfrastructure.kafka().bootstrapServers(),
         TestInfrastructure.schemaRegistry().url(), "demo-it");
     Deserializer<Object> deserializer = kafka.avroValueDeserializer();
-    List<Object> events = new ArrayList<>();
+    long count = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("demo-it-reader"))) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -336,10 +329,11 @@ class DemoIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+          count++;
+          action.accept(record, deserializer);
         }
       }
     }
-    return events;
+    return count;
   }
 }
