@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -19,9 +21,21 @@ import org.slf4j.LoggerFactory;
  * One server process that we started and therefore may stop: output goes to a log file (so a
  * failed start can be explained), readiness is a condition polled until a deadline, and stopping
  * is SIGTERM to our own PID, then SIGKILL after a grace period. Never touches other processes.
+ *
+ * <p>A child this JVM did not stop itself is stopped when the JVM exits (Ctrl-C, SIGTERM, or a
+ * command that ends while a server is still starting and not yet owned by anyone), so no server
+ * outlives the command that started it. The detached stack's supervisor is started differently and
+ * is not affected.
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+
+  /** Children started and not yet closed. */
+  private static final Set<ChildProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::stopRunning, "pullproof-child-processes"));
+  }
 
   private final String name;
   private final Process process;
@@ -45,7 +59,9 @@ public final class ChildProcess implements AutoCloseable {
       builder.environment().putAll(env);
       Process process = builder.start();
       LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
-      return new ChildProcess(name, process, logFile);
+      ChildProcess child = new ChildProcess(name, process, logFile);
+      RUNNING.add(child);
+      return child;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
@@ -126,6 +142,27 @@ public final class ChildProcess implements AutoCloseable {
   @Override
   public void close() {
     stop(process.toHandle(), Duration.ofSeconds(20));
+    RUNNING.remove(this);
+  }
+
+  /** At JVM exit: SIGTERM to every child still running, all at once, then SIGKILL after 10 s. */
+  private static void stopRunning() {
+    List<ProcessHandle> alive = new ArrayList<>();
+    for (ChildProcess child : RUNNING) {
+      if (child.process.isAlive()) {
+        alive.addAll(child.process.descendants().toList());
+        alive.add(child.process.toHandle());
+        child.process.destroy();
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ProcessHandle handle : alive) {
+      try {
+        handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (Exception timeoutOrInterrupt) {
+        handle.destroyForcibly();
+      }
+    }
   }
 
   /** Stops a process by handle: used as well for PIDs recorded by a detached stack. */

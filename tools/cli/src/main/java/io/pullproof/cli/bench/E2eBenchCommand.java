@@ -4,6 +4,7 @@ import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.demo.DemoCommand;
 import io.pullproof.cli.demo.DemoDeployment;
+import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.pullproof.sim.fleet.Fleet;
 import io.pullproof.sim.fleet.FleetSpec;
 import io.pullproof.sim.node.SimulatedFleet;
@@ -68,14 +69,22 @@ public final class E2eBenchCommand implements Callable<Integer> {
     DemoDeployment.quietLogs();
     Fleet fleet = Fleet.build(settings.fleet());
     Path dir = Files.createTempDirectory("pullproof-bench-e2e-");
+    // Everything started is stopped in reverse order at the end, and also on Ctrl-C or SIGTERM,
+    // when the JVM runs its shutdown hooks but not the rest of this method.
+    ShutdownSequence started = new ShutdownSequence().onJvmExit();
+    started.started("scratch directory", () -> BenchServers.deleteQuietly(dir));
     System.out.println("bench e2e: starting Kafka, schema registry and PostgreSQL under " + dir);
-    CompletableFuture<SchemaRegistryServer> registryStart = CompletableFuture.supplyAsync(() -> SchemaRegistryServer.start(dir.resolve("schema-registry")));
-    CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> PostgresServer.start(dir.resolve("postgres")));
-    try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
-        SchemaRegistryServer schemaRegistry = registryStart.join();
-        PostgresServer postgres = postgresStart.join();
-        DemoDeployment deployment = DemoDeployment.start("bench", kafka.bootstrapServers(), schemaRegistry.url(),
-            postgres.jdbcUrl("postgres"), dir.resolve("work"), fleet, System.out)) {
+    CompletableFuture<SchemaRegistryServer> registryStart = CompletableFuture.supplyAsync(() -> started.started(
+        "schema registry", SchemaRegistryServer.start(dir.resolve("schema-registry"))));
+    CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> started.started(
+        "PostgreSQL", PostgresServer.start(dir.resolve("postgres"))));
+    try {
+      KafkaBroker kafka = started.started("Kafka", KafkaBroker.start(dir.resolve("kafka")));
+      SchemaRegistryServer schemaRegistry = registryStart.join();
+      PostgresServer postgres = postgresStart.join();
+      DemoDeployment deployment = started.started("ledger, decision service and registry", DemoDeployment.start("bench",
+          kafka.bootstrapServers(), schemaRegistry.url(), postgres.jdbcUrl("postgres"), dir.resolve("work"), fleet,
+          System.out));
       Map<String, Object> summary = deployment.simulate(settings, fleet, System.out);
       Map<String, Object> result = new LinkedHashMap<>(summary);
       result.put("quick", quick);
@@ -87,7 +96,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      BenchServers.deleteQuietly(dir);
+      // A server still starting when Kafka failed registers itself first, so it is stopped too.
+      CompletableFuture.allOf(registryStart, postgresStart).exceptionally(e -> null).join();
+      started.close();
     }
   }
 }
