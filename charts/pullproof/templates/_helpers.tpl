@@ -148,13 +148,13 @@ migrations and state loading, so a startup probe carries the slow start.
 (dict "startupSeconds" 300)
 */}}
 {{- define "pullproof.probes" -}}
+{{- if (hasKey . "liveness" | ternary .liveness true) }}
 startupProbe:
   httpGet:
     path: /health/live
     port: health
   periodSeconds: 5
   failureThreshold: {{ div .startupSeconds 5 }}
-{{- if (hasKey . "liveness" | ternary .liveness true) }}
 livenessProbe:
   httpGet:
     path: /health/live

@@ -122,7 +122,7 @@ class ChartTest {
           assertThat(context.path("runAsUser").asInt(-1)).as(id).isZero();
           assertThat(context.has("capabilities") && context.path("capabilities").has("add")).as("%s adds no capability", id).isFalse();
           assertThat(container.path("volumeMounts")).extracting(m -> m.path("mountPath").asText())
-              .contains("/run/pullproof", "/run/containerd/containerd.sock");
+              .contains("/run/pullproof", "/run/containerd");
         } else if (isStateDirPreparation(workload, container)) {
           // The one exception, by design: chown of the hostPath state dir needs uid 0. It may do
           // nothing else: only CHOWN and FOWNER, and only the chown/chmod command.
@@ -201,7 +201,8 @@ class ChartTest {
         boolean runtimeEndpoint = isCriProxy(workload, container);
         // The kubelet must never kill its own runtime endpoint for a failed probe: readiness only.
         assertThat(container.has("livenessProbe")).as("%s liveness probe", workload.id()).isEqualTo(!runtimeEndpoint);
-        for (String probe : runtimeEndpoint ? List.of("startupProbe", "readinessProbe")
+        assertThat(container.has("startupProbe")).as("%s startup probe", workload.id()).isEqualTo(!runtimeEndpoint);
+        for (String probe : runtimeEndpoint ? List.of("readinessProbe")
             : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
           JsonNode get = container.path(probe).path("httpGet");
           assertThat(get.isMissingNode()).as("%s has %s", workload.id(), probe).isFalse();
@@ -324,7 +325,9 @@ class ChartTest {
     Map<String, String> mounts = new java.util.HashMap<>();
     proxy.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
     assertThat(volumes.get(mounts.get("/run/pullproof")).at("/hostPath/path").asText()).isEqualTo("/run/pullproof");
-    assertThat(volumes.get(mounts.get("/run/containerd/containerd.sock")).at("/hostPath/type").asText()).isEqualTo("Socket");
+    // The runtime socket's directory, so a restarted containerd's new socket is seen.
+    assertThat(volumes.get(mounts.get("/run/containerd")).at("/hostPath/path").asText()).isEqualTo("/run/containerd");
+    assertThat(volumes.get(mounts.get("/run/containerd")).at("/hostPath/type").asText()).isEqualTo("Directory");
     var env = PodSettings.of(agent, proxy, manifests).env();
     assertThat(env.get("PULLPROOF_CRI_LISTEN_SOCKET").value()).isEqualTo("/run/pullproof/cri.sock");
     assertThat(env.get("PULLPROOF_CRI_RUNTIME_SOCKET").value()).isEqualTo("/run/containerd/containerd.sock");
