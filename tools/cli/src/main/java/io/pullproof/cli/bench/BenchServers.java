@@ -1,18 +1,17 @@
 package io.pullproof.cli.bench;
 
+import io.pullproof.cli.demo.LocalServices;
 import io.pullproof.kafka.TopicNames;
-import io.pullproof.ledger.LedgerConfig;
 import io.pullproof.stack.KafkaBroker;
 import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Kafka, the schema registry and PostgreSQL of one ledger benchmark, started in parallel in a
+ * Kafka, the schema registry and PostgreSQL of one benchmark, started in parallel in a
  * temporary directory on 127.0.0.1 and stopped (and deleted) by {@link #close()}.
  */
 final class BenchServers implements AutoCloseable {
@@ -36,7 +35,11 @@ final class BenchServers implements AutoCloseable {
     KafkaBroker kafka = null;
     try {
       kafka = KafkaBroker.start(dir.resolve("kafka"));
-      return new BenchServers(dir, kafka, registry.join(), postgres.join());
+      BenchServers servers = new BenchServers(dir, kafka, registry.join(), postgres.join());
+      // Interrupted (Ctrl-C, SIGTERM): stop the servers, then delete their directory (a stopping
+      // broker still writes there). An interrupted start is left to ChildProcess's exit hook.
+      Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "pullproof-bench-servers"));
+      return servers;
     } catch (RuntimeException | Error e) {
       closeQuietly(kafka);
       registry.thenAccept(BenchServers::closeQuietly);
@@ -52,17 +55,7 @@ final class BenchServers implements AutoCloseable {
 
   /** Settings of a ledger on these servers, API and health on free ports; the caller adds the rest. */
   Map<String, String> ledgerSettings(TopicNames topics, String schema, String tokens) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(LedgerConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrapServers());
-    settings.put(LedgerConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
-    settings.put(LedgerConfig.TOPIC_PREFIX.name(), topics.prefix());
-    settings.put(LedgerConfig.DB_URL.name(), jdbcUrl());
-    settings.put(LedgerConfig.DB_SCHEMA.name(), schema);
-    settings.put(LedgerConfig.HTTP_HOST.name(), "127.0.0.1");
-    settings.put(LedgerConfig.HTTP_PORT.name(), "0");
-    settings.put(LedgerConfig.HEALTH_PORT.name(), "0");
-    settings.put(LedgerConfig.TOKENS.name(), tokens);
-    return settings;
+    return LocalServices.ledgerSettings(kafka.bootstrapServers(), registry.url(), jdbcUrl(), topics, schema, tokens);
   }
 
   @Override
@@ -86,6 +79,9 @@ final class BenchServers implements AutoCloseable {
 
   /** Removes a benchmark's scratch directory; a leftover file is reported, never fatal. */
   static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception e) {

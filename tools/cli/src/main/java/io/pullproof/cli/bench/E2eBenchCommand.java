@@ -4,23 +4,18 @@ import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.demo.DemoCommand;
 import io.pullproof.cli.demo.DemoDeployment;
-import io.pullproof.kit.lifecycle.ShutdownSequence;
 import io.pullproof.sim.fleet.Fleet;
 import io.pullproof.sim.fleet.FleetSpec;
 import io.pullproof.sim.node.SimulatedFleet;
 import io.pullproof.sim.run.SimulationSettings;
 import io.pullproof.sim.run.SimulationSummary;
 import io.pullproof.sim.workload.WorkloadMix;
-import io.pullproof.stack.KafkaBroker;
-import io.pullproof.stack.PostgresServer;
-import io.pullproof.stack.SchemaRegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,23 +63,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
     }
     DemoDeployment.quietLogs();
     Fleet fleet = Fleet.build(settings.fleet());
-    Path dir = Files.createTempDirectory("pullproof-bench-e2e-");
-    // Everything started is stopped in reverse order at the end, and also on Ctrl-C or SIGTERM,
-    // when the JVM runs its shutdown hooks but not the rest of this method.
-    ShutdownSequence started = new ShutdownSequence().onJvmExit();
-    started.started("scratch directory", () -> BenchServers.deleteQuietly(dir));
-    System.out.println("bench e2e: starting Kafka, schema registry and PostgreSQL under " + dir);
-    CompletableFuture<SchemaRegistryServer> registryStart = CompletableFuture.supplyAsync(() -> started.started(
-        "schema registry", SchemaRegistryServer.start(dir.resolve("schema-registry"))));
-    CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> started.started(
-        "PostgreSQL", PostgresServer.start(dir.resolve("postgres"))));
-    try {
-      KafkaBroker kafka = started.started("Kafka", KafkaBroker.start(dir.resolve("kafka")));
-      SchemaRegistryServer schemaRegistry = registryStart.join();
-      PostgresServer postgres = postgresStart.join();
-      DemoDeployment deployment = started.started("ledger, decision service and registry", DemoDeployment.start("bench",
-          kafka.bootstrapServers(), schemaRegistry.url(), postgres.jdbcUrl("postgres"), dir.resolve("work"), fleet,
-          System.out));
+    // On Ctrl-C or SIGTERM the server processes are stopped by ChildProcess's exit hook.
+    try (BenchServers servers = BenchServers.start("e2e");
+        DemoDeployment deployment = DemoDeployment.start("bench", servers.kafka.bootstrapServers(), servers.registry.url(),
+            servers.jdbcUrl(), servers.dir.resolve("work"), fleet, System.out)) {
       Map<String, Object> summary = deployment.simulate(settings, fleet, System.out);
       Map<String, Object> result = new LinkedHashMap<>(summary);
       result.put("quick", quick);
@@ -95,10 +77,6 @@ public final class E2eBenchCommand implements Callable<Integer> {
       DemoCommand.write(result, json);
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
-    } finally {
-      // A server still starting when Kafka failed registers itself first, so it is stopped too.
-      CompletableFuture.allOf(registryStart, postgresStart).exceptionally(e -> null).join();
-      started.close();
     }
   }
 }
