@@ -6,6 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,11 +36,35 @@ public final class EventPublisher<K, V> implements AutoCloseable {
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Producer<K, V> producer;
+  /** Null: {@code send} runs on the caller's thread. */
+  private final ExecutorService sender;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** A publisher that owns {@code producer} and closes it in {@link #close()}. */
   public EventPublisher(Producer<K, V> producer) {
+    this(producer, null);
+  }
+
+  private EventPublisher(Producer<K, V> producer, ExecutorService sender) {
     this.producer = Objects.requireNonNull(producer, "producer");
+    this.sender = sender;
+  }
+
+  /**
+   * A publisher whose callers never wait for Kafka: {@code send} runs on one thread of its own, in
+   * the order of the calls. {@code KafkaProducer.send} blocks (up to {@code max.block.ms}, 60 s)
+   * when it has no leader for the partition, which is the case while a broker restarts; a node
+   * agent must not hold a container start that long. At most {@code maxQueued} events wait for
+   * that thread; more fail at once, like a full producer buffer.
+   */
+  public static <K, V> EventPublisher<K, V> handingOff(Producer<K, V> producer, int maxQueued) {
+    ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(maxQueued), runnable -> {
+          Thread thread = new Thread(runnable, "pullproof-event-sender");
+          thread.setDaemon(true);
+          return thread;
+        });
+    return new EventPublisher<>(producer, sender);
   }
 
   /**
@@ -55,8 +84,17 @@ public final class EventPublisher<K, V> implements AutoCloseable {
     }
     Headers recordHeaders = new RecordHeaders();
     headers.forEach((name, text) -> recordHeaders.add(name, text.getBytes(StandardCharsets.UTF_8)));
-    return ProducerFutures.send(
-        producer, new ProducerRecord<>(topic, null, null, key, value, recordHeaders));
+    ProducerRecord<K, V> record = new ProducerRecord<>(topic, null, null, key, value, recordHeaders);
+    if (sender == null) {
+      return ProducerFutures.send(producer, record);
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> ProducerFutures.send(producer, record), sender)
+          .thenCompose(sent -> sent);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "too many events waiting for Kafka; not publishing to " + topic, e));
+    }
   }
 
   /** Sends one event without headers; see {@link #publish(String, Object, Object, Map)}. */
@@ -71,10 +109,25 @@ public final class EventPublisher<K, V> implements AutoCloseable {
       return;
     }
     try {
+      if (sender != null) {
+        // Whatever is queued is handed to the producer first, then flushed with the rest.
+        sender.shutdown();
+        awaitTermination(sender);
+      }
       producer.flush();
     } finally {
       producer.close(CLOSE_TIMEOUT);
       LOG.info("Event publisher closed");
+    }
+  }
+
+  private static void awaitTermination(ExecutorService sender) {
+    try {
+      if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("events still waiting for Kafka after {}: not published", CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

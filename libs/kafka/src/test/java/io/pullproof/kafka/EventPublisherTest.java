@@ -7,7 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -70,5 +74,76 @@ class EventPublisherTest {
     assertThat(producer.flushed()).isTrue();
     assertThat(producer.closed()).isTrue();
     assertThat(publisher.publish("t", "k", "v").toCompletableFuture()).isCompletedExceptionally();
+  }
+
+  // ---- handing off: the caller never waits inside KafkaProducer.send
+
+  /** A producer whose send blocks like KafkaProducer's does while no partition leader is known. */
+  private static final class BlockingProducer extends MockProducer<String, String> {
+    final CountDownLatch leaderKnown = new CountDownLatch(1);
+
+    BlockingProducer() {
+      super(true, null, new StringSerializer(), new StringSerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(ProducerRecord<String, String> record, Callback callback) {
+      try {
+        leaderKnown.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.send(record, callback);
+    }
+  }
+
+  @Test
+  void aHandingOffPublisherReturnsAtOnceWhileSendBlocksAndKeepsTheOrder() throws Exception {
+    BlockingProducer blocking = new BlockingProducer();
+    EventPublisher<String, String> handingOff = EventPublisher.handingOff(blocking, 100);
+
+    CompletableFuture<RecordMetadata> first = handingOff.publish("t", "k", "1").toCompletableFuture();
+    CompletableFuture<RecordMetadata> second = handingOff.publish("t", "k", "2").toCompletableFuture();
+    assertThat(first).isNotDone();
+    assertThat(second).isNotDone();
+
+    blocking.leaderKnown.countDown();
+    assertThat(second.get(5, TimeUnit.SECONDS).topic()).isEqualTo("t");
+    assertThat(first).isCompleted();
+    assertThat(blocking.history()).extracting(ProducerRecord::value).containsExactly("1", "2");
+    handingOff.close();
+  }
+
+  @Test
+  void aFullHandOffQueueFailsAtOnceInsteadOfWaiting() {
+    BlockingProducer blocking = new BlockingProducer();
+    EventPublisher<String, String> handingOff = EventPublisher.handingOff(blocking, 1);
+    handingOff.publish("t", "k", "in the sender");
+    // The sender thread may not have taken the first one yet: publish until one is refused.
+    CompletableFuture<RecordMetadata> refused = null;
+    for (int i = 0; i < 3 && refused == null; i++) {
+      CompletableFuture<RecordMetadata> attempt = handingOff.publish("t", "k", "more " + i).toCompletableFuture();
+      if (attempt.isCompletedExceptionally()) {
+        refused = attempt;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThatThrownBy(refused::get).hasMessageContaining("too many events waiting for Kafka");
+    blocking.leaderKnown.countDown();
+    handingOff.close();
+  }
+
+  @Test
+  void closingAHandingOffPublisherSendsWhatWasQueuedFirst() {
+    BlockingProducer blocking = new BlockingProducer();
+    EventPublisher<String, String> handingOff = EventPublisher.handingOff(blocking, 100);
+    handingOff.publish("t", "k", "a");
+    handingOff.publish("t", "k", "b");
+    blocking.leaderKnown.countDown();
+
+    handingOff.close();
+
+    assertThat(blocking.history()).extracting(ProducerRecord::value).containsExactly("a", "b");
+    assertThat(blocking.closed()).isTrue();
   }
 }

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+  /** Events that may wait for an unavailable broker before publishing fails fast (a few MiB). */
+  private static final int PUBLISH_QUEUE = 20_000;
 
   private AgentMain() {}
 
@@ -117,7 +119,8 @@ public final class AgentMain {
 
     NodeStateStore state = shutdown.started("node state", NodeStateStore.open(config.stateDir()));
     AgentPublisher publisher = shutdown.started("event publisher", new AgentPublisher(
-        new EventPublisher<>(new KafkaProducer<String, SpecificRecord>(config.kafka().producerProperties())),
+        EventPublisher.handingOff(new KafkaProducer<String, SpecificRecord>(config.kafka().producerProperties()),
+            PUBLISH_QUEUE),
         config.topics(), state, metrics));
     publisher.republishOutbox();
 

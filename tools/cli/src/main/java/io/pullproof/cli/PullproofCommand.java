@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         io.pullproof.cli.agent.AgentCommand.class,
         io.pullproof.cli.audit.AuditCommand.class,
         io.pullproof.cli.agent.CriProxyCommand.class,
+        io.pullproof.cli.chaos.ChaosCommand.class,
     })
 public final class PullproofCommand implements Runnable {
 

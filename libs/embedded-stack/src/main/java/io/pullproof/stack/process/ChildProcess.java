@@ -138,6 +138,17 @@ public final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGKILL now, no grace (fault injection: a crash, not a stop); waits until the process is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    RUNNING.remove(this);
+  }
+
   /** SIGTERM, wait up to 20 s, then SIGKILL: brokers flush their logs on a clean stop. */
   @Override
   public void close() {

@@ -6,7 +6,6 @@ import io.pullproof.agent.enforce.Enforcer;
 import io.pullproof.agent.enforce.PullReporter;
 import io.pullproof.agent.enforce.StartDecision;
 import io.pullproof.agent.enforce.UnmatchedCredentialException;
-import io.pullproof.events.ImagePulled;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -40,6 +39,8 @@ public final class AgentRoutes implements AutoCloseable {
   public static final List<String> PATHS = List.of(STARTS_PATH, PULLS_PATH, OPENAPI_PATH);
   static final String OPENAPI_RESOURCE = "/openapi/node-agent-api.yaml";
   private static final int BODY_LIMIT = 1 << 20;
+  /** How long a pull report waits for Kafka's acknowledgement before answering "recorded, not yet published". */
+  private static final java.time.Duration PULL_ACK_WAIT = java.time.Duration.ofSeconds(2);
 
   private final HttpServer server;
   private final WorkerExecutor workers;
@@ -61,8 +62,9 @@ public final class AgentRoutes implements AutoCloseable {
       return json(ctx, 200, decision(decision));
     }));
     router.post(PULLS_PATH).handler(ctx -> blocking(ctx, workers, () -> {
-      ImagePulled event = pulls.report(RequestParser.pullReport(body(ctx)));
-      return json(ctx, 202, JSON.createObjectNode().put("eventId", event.getEventId()));
+      PullReporter.Reported reported = pulls.reportAndWait(RequestParser.pullReport(body(ctx)), PULL_ACK_WAIT);
+      return json(ctx, 202, JSON.createObjectNode().put("eventId", reported.event().getEventId())
+          .put("published", reported.published()));
     }));
     router.get(OPENAPI_PATH).handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .end(Buffer.buffer(openapi)));

@@ -9,9 +9,14 @@ import io.pullproof.credentials.Keyring;
 import io.pullproof.credentials.KeyringMatch;
 import io.pullproof.events.CredentialIdentity;
 import io.pullproof.events.ImagePulled;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns a reported pull into an {@code ImagePulled} event: finds the credential among those the
@@ -34,14 +39,40 @@ public final class PullReporter {
     this.metrics = metrics;
   }
 
+  /** A reported pull: its event, and whether Kafka acknowledged it before the caller stopped waiting. */
+  public record Reported(ImagePulled event, boolean published) {}
+
   /** Records and publishes; throws {@link UnmatchedCredentialException} naming the field. */
   public ImagePulled report(PullReport report) {
+    return reportAndWait(report, Duration.ZERO).event();
+  }
+
+  /**
+   * {@link #report}, then waits up to {@code wait} for Kafka's acknowledgement. The outbox already
+   * survives a crash; waiting makes the answer mean "in the log" as well, so even a node that loses
+   * its state directory right after the answer loses no pull (unless Kafka was down: then the
+   * answer says so and the pull waits in the outbox).
+   */
+  public Reported reportAndWait(PullReport report, Duration wait) {
     CredentialIdentity credential = identify(report);
     ImagePulled event = events.imagePulled(report.pod(), report.image(), report.reference().name(), report.imageRef(),
         credential, false);
-    publisher.pulled(event);
+    CompletableFuture<Void> acknowledged = publisher.pulled(event).toCompletableFuture();
     metrics.pullReported();
-    return event;
+    if (wait.isZero()) {
+      return new Reported(event, acknowledged.isDone());
+    }
+    try {
+      acknowledged.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return new Reported(event, true);
+    } catch (TimeoutException notYet) {
+      return new Reported(event, false);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the acknowledgement stage never fails", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Reported(event, false);
+    }
   }
 
   private CredentialIdentity identify(PullReport report) {

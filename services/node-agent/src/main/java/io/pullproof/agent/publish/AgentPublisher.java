@@ -7,6 +7,7 @@ import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.ImagePulled;
 import io.pullproof.kafka.EventPublisher;
 import io.pullproof.kafka.TopicNames;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -52,10 +53,13 @@ public final class AgentPublisher implements AutoCloseable {
     });
   }
 
-  /** Records the pull durably, then publishes it; it stays in the outbox until acknowledged. */
-  public void pulled(ImagePulled event) {
+  /**
+   * Records the pull durably, then publishes it; it stays in the outbox until acknowledged. The
+   * stage completes when Kafka acknowledged it (and never fails: a failed send stays in the outbox).
+   */
+  public CompletionStage<Void> pulled(ImagePulled event) {
     state.recordPull(event);
-    send(event);
+    return send(event);
   }
 
   /** Start-up reconciliation: resends every pull recorded before a crash but never acknowledged. */
@@ -71,7 +75,8 @@ public final class AgentPublisher implements AutoCloseable {
     return count;
   }
 
-  private void send(ImagePulled event) {
+  private CompletionStage<Void> send(ImagePulled event) {
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     publisher.publish(topics.pulls(), event.getImageRef(), event).whenComplete((metadata, failure) -> {
       if (failure == null) {
         state.markPublished(event.getEventId());
@@ -80,7 +85,9 @@ public final class AgentPublisher implements AutoCloseable {
         LOG.warn("pull {} of {} not published yet (kept in the outbox, resent at start-up): {}",
             event.getEventId(), event.getName(), failure.toString());
       }
+      acknowledged.complete(null);
     });
+    return acknowledged;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.pullproof.audit.AuditQuery;
 import io.pullproof.audit.AuditReplay;
 import io.pullproof.audit.read.EventDecoder;
 import io.pullproof.audit.report.AuditReport;
+import io.pullproof.cli.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.decision.FleetPolicy;
@@ -192,7 +193,7 @@ public final class AuditBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      BenchServers.deleteQuietly(dir);
+      ScratchDirectory.deleteQuietly(dir);
     }
   }
 

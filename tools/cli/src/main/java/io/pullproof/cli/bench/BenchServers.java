@@ -1,5 +1,6 @@
 package io.pullproof.cli.bench;
 
+import io.pullproof.cli.ScratchDirectory;
 import io.pullproof.cli.demo.LocalServices;
 import io.pullproof.kafka.TopicNames;
 import io.pullproof.stack.KafkaBroker;
@@ -44,7 +45,7 @@ final class BenchServers implements AutoCloseable {
       closeQuietly(kafka);
       registry.thenAccept(BenchServers::closeQuietly);
       postgres.thenAccept(BenchServers::closeQuietly);
-      deleteQuietly(dir);
+      ScratchDirectory.deleteQuietly(dir);
       throw e;
     }
   }
@@ -63,7 +64,7 @@ final class BenchServers implements AutoCloseable {
     closeQuietly(kafka);
     closeQuietly(registry);
     closeQuietly(postgres);
-    deleteQuietly(dir);
+    ScratchDirectory.deleteQuietly(dir);
   }
 
   private static void closeQuietly(AutoCloseable server) {
@@ -74,18 +75,6 @@ final class BenchServers implements AutoCloseable {
       server.close();
     } catch (Exception e) {
       System.err.println("pullproof: stopping " + server.getClass().getSimpleName() + " failed: " + e.getMessage());
-    }
-  }
-
-  /** Removes a benchmark's scratch directory; a leftover file is reported, never fatal. */
-  static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      System.err.println("pullproof: could not delete " + dir + ": " + e.getMessage());
     }
   }
 }

@@ -16,6 +16,7 @@ import io.pullproof.agent.cri.proxy.CriProxyServer;
 import io.pullproof.agent.cri.proxy.RuntimeVersionCheck;
 import io.pullproof.agent.cri.proxy.UnixSockets;
 import io.pullproof.agent.cri.api.AuthConfig;
+import io.pullproof.cli.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.oci.RegistryClient;
 import io.pullproof.oci.RegistryCredentials;
@@ -139,7 +140,7 @@ public final class CriBenchCommand implements Callable<Integer> {
     } finally {
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       proxyLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      BenchServers.deleteQuietly(work);
+      ScratchDirectory.deleteQuietly(work);
     }
     return 0;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pullproof.cli.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.bench.DecisionBenchAgents.Answer;
@@ -242,7 +243,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       System.out.println("result written to " + json);
       return PullproofCommand.EXIT_OK;
     } finally {
-      BenchServers.deleteQuietly(dir);
+      ScratchDirectory.deleteQuietly(dir);
     }
   }
 

@@ -53,28 +53,17 @@ public final class LocalServices implements AutoCloseable {
       new TopicProvisioner(admin).ensure(TopicLayout.singleBroker().specs(topics).values());
     }
     Files.createDirectories(workDir);
-    Path policy = workDir.resolve("fleet-policy.json");
-    Files.writeString(policy, "{\"default\": {\"verificationPolicy\": \"AlwaysVerify\"}}\n");
+    Path policy = writeFleetPolicy(workDir);
     String readerToken = newToken();
     String adminToken = newToken();
 
     Map<String, String> ledgerSettings = ledgerSettings(bootstrap, schemaRegistryUrl, postgresUrl, topics, ledgerSchema,
-        "demo-reader reader " + sha256(readerToken) + ";demo-admin admin " + sha256(adminToken));
+        tokenEntry("demo-reader", "reader", readerToken) + ";" + tokenEntry("demo-admin", "admin", adminToken));
     progress.accept("starting the ledger service (schema " + ledgerSchema + ")");
     LedgerMain.Running ledger = LedgerMain.start(LedgerConfig.from(ConfigSource.of(ledgerSettings)));
     try {
-      Map<String, String> decisionSettings = new HashMap<>();
-      decisionSettings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
-      decisionSettings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-      decisionSettings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
-      decisionSettings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
-      decisionSettings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
-      decisionSettings.put(DecisionConfig.DB_URL.name(), postgresUrl);
-      decisionSettings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
-      decisionSettings.put(DecisionConfig.POLICY_FILE.name(), policy.toString());
-      decisionSettings.put(DecisionConfig.INSTANCE_ID.name(), "demo-decision-1");
-      decisionSettings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
-      decisionSettings.put(DecisionConfig.HEALTH_PORT.name(), "0");
+      Map<String, String> decisionSettings = decisionSettings(bootstrap, schemaRegistryUrl, postgresUrl, topics, ledgerSchema,
+          policy, "demo-decision-1");
       progress.accept("starting the decision service");
       DecisionMain.Running decision = DecisionMain.start(DecisionConfig.from(ConfigSource.of(decisionSettings)));
       return new LocalServices(ledger, decision, "http://127.0.0.1:" + ledger.apiPort(), readerToken, adminToken, policy);
@@ -82,6 +71,13 @@ public final class LocalServices implements AutoCloseable {
       ledger.close();
       throw e;
     }
+  }
+
+  /** Writes {@code fleet-policy.json} (every cached image verified: {@code AlwaysVerify}) into {@code workDir}. */
+  public static Path writeFleetPolicy(Path workDir) throws IOException {
+    Path policy = workDir.resolve("fleet-policy.json");
+    Files.writeString(policy, "{\"default\": {\"verificationPolicy\": \"AlwaysVerify\"}}\n");
+    return policy;
   }
 
   /** The decision service's policy file: {@code audit replay --policy} must decide by the same policy. */
@@ -109,6 +105,27 @@ public final class LocalServices implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * A decision service on loopback for {@code topics}, reading the ledger in {@code ledgerSchema},
+   * deciding by {@code policyFile}, its health server on a free port.
+   */
+  public static Map<String, String> decisionSettings(String bootstrap, String schemaRegistryUrl, String postgresUrl,
+      TopicNames topics, String ledgerSchema, Path policyFile, String instanceId) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
+    settings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    settings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
+    settings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
+    settings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
+    settings.put(DecisionConfig.DB_URL.name(), postgresUrl);
+    settings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
+    settings.put(DecisionConfig.POLICY_FILE.name(), policyFile.toString());
+    settings.put(DecisionConfig.INSTANCE_ID.name(), instanceId);
+    settings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
+    settings.put(DecisionConfig.HEALTH_PORT.name(), "0");
+    return settings;
+  }
+
   public String ledgerUrl() {
     return ledgerUrl;
   }
@@ -132,7 +149,13 @@ public final class LocalServices implements AutoCloseable {
     }
   }
 
-  private static String newToken() {
+  /** One PULLPROOF_LEDGER_TOKENS entry: the ledger keeps the token's SHA-256, never the token. */
+  public static String tokenEntry(String subject, String role, String token) {
+    return subject + " " + role + " " + sha256(token);
+  }
+
+  /** A fresh random bearer token. */
+  public static String newToken() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
