@@ -63,18 +63,8 @@ public final class LocalServices implements AutoCloseable {
     progress.accept("starting the ledger service (schema " + ledgerSchema + ")");
     LedgerMain.Running ledger = LedgerMain.start(LedgerConfig.from(ConfigSource.of(ledgerSettings)));
     try {
-      Map<String, String> decisionSettings = new HashMap<>();
-      decisionSettings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
-      decisionSettings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-      decisionSettings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
-      decisionSettings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
-      decisionSettings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
-      decisionSettings.put(DecisionConfig.DB_URL.name(), postgresUrl);
-      decisionSettings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
-      decisionSettings.put(DecisionConfig.POLICY_FILE.name(), policy.toString());
-      decisionSettings.put(DecisionConfig.INSTANCE_ID.name(), "demo-decision-1");
-      decisionSettings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
-      decisionSettings.put(DecisionConfig.HEALTH_PORT.name(), "0");
+      Map<String, String> decisionSettings =
+          decisionSettings(bootstrap, schemaRegistryUrl, postgresUrl, topics, ledgerSchema, policy, "demo-decision-1");
       progress.accept("starting the decision service");
       DecisionMain.Running decision = DecisionMain.start(DecisionConfig.from(ConfigSource.of(decisionSettings)));
       return new LocalServices(ledger, decision, "http://127.0.0.1:" + ledger.apiPort(), readerToken, adminToken, policy);
@@ -87,6 +77,27 @@ public final class LocalServices implements AutoCloseable {
   /** The decision service's policy file: {@code audit replay --policy} must decide by the same policy. */
   public Path policyFile() {
     return policyFile;
+  }
+
+  /**
+   * A decision service on loopback for {@code topics}, reading the grants of the ledger in
+   * {@code ledgerSchema}, with the policy in {@code policyFile} and its health server on a free port.
+   */
+  public static Map<String, String> decisionSettings(String bootstrap, String schemaRegistryUrl, String postgresUrl,
+      TopicNames topics, String ledgerSchema, Path policyFile, String instanceId) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
+    settings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    settings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
+    settings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
+    settings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
+    settings.put(DecisionConfig.DB_URL.name(), postgresUrl);
+    settings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
+    settings.put(DecisionConfig.POLICY_FILE.name(), policyFile.toString());
+    settings.put(DecisionConfig.INSTANCE_ID.name(), instanceId);
+    settings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
+    settings.put(DecisionConfig.HEALTH_PORT.name(), "0");
+    return settings;
   }
 
   /**
