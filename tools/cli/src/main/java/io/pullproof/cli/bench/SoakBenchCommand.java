@@ -41,14 +41,17 @@ import picocli.CommandLine.Option;
  * fails on them.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs the decision service in-process at a constant request rate for --minutes and samples it every",
-        "--sample-seconds: requests sent and answered, p50/p99/max round trip of the interval, the service's",
-        "consumer lag on the start-requests topic, heap used after a forced full GC (the live set; the GC pause is",
-        "reported), process RSS and thread count. Summary: heap slope (MiB/minute, least squares after the first",
-        "minute), lag at start/end and max, p99 of the first vs the last minute, unanswered requests.",
-        "The load generator runs in the same JVM as the service: heap, RSS and threads are of both.",
-        "Starts its own Kafka, schema registry and PostgreSQL on 127.0.0.1 and stops them at the end.",
-        "Reports numbers only (no pass/fail). Writes {parameters, start, samples, heapSlopeMiBPerMinute, ...} to --json."})
+    description = {"Runs the decision service in-process at a constant request rate for --minutes",
+        "and samples it every --sample-seconds: requests sent and answered, p50/p99/max",
+        "round trip of the interval, the service's consumer lag on the start-requests",
+        "topic, heap used after a forced full GC (the live set; the pause is reported),",
+        "process RSS and thread count. Summary: heap slope in MiB/minute (least squares",
+        "after the first minute), lag at start/end and max, p99 of the first vs the last",
+        "minute, unanswered requests. Reports numbers only, no pass/fail.",
+        "The load generator runs in the same JVM as the service: heap, RSS and threads",
+        "are of both. Starts its own Kafka, schema registry and PostgreSQL on 127.0.0.1",
+        "and stops them at the end. Writes {parameters, start, heapSlopeMiBPerMinute,",
+        "maxLagRecords, ..., samples: [...]} to --json."})
 public final class SoakBenchCommand implements Callable<Integer> {
   @Option(names = "--minutes", paramLabel = "N", description = "Soak length in minutes, 1 to 120 (default 10, --quick 2).")
   Integer minutes;

@@ -126,7 +126,7 @@ final class SoakSeries {
 
   /**
    * Records a consumer group has still to read: per partition, the end offset minus the group's
-   * committed offset, never below 0 (the end is read after the commits, so a commit can be newer).
+   * committed offset, never below 0 (a guard: read at different moments, a commit could be ahead).
    * A partition the group has not committed on counts from offset 0: the soak's topics are new
    * and the service reads them from the earliest offset.
    */
