@@ -3,6 +3,7 @@ package io.pullproof.cli.bench;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.StartVerdictIssued;
+import io.pullproof.kafka.HeaderCachingSerializer;
 import io.pullproof.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,13 +40,15 @@ final class DecisionBenchAgents implements AutoCloseable {
   private final KafkaProducer<String, SpecificRecord> producer;
   /** Sends the open-loop requests, encoded before the run; same settings as {@link #producer}. */
   private final KafkaProducer<String, byte[]> encodedProducer;
-  private final Serializer<SpecificRecord> serializer;
+  private final Serializer<ContainerStartRequested> serializer;
   private final List<Reader> readers = new ArrayList<>();
   /** requestId → when it was due (nanoTime), for requests whose latency is measured. */
   private final Map<String, Long> due = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
   private volatile long[] latencies = new long[0];
   private volatile int recorded;
+  /** When set, takes the round trip of every answered request that {@link #due} knows, instead of {@link #latencies}. */
+  private volatile LongConsumer latencySink;
 
   /** An answer as an agent sees it: when it arrived and, for verdicts, the verdict. */
   record Answer(long receivedNanos, StartVerdictIssued verdict) {}
@@ -54,7 +59,9 @@ final class DecisionBenchAgents implements AutoCloseable {
     producer = new KafkaProducer<>(properties);
     properties.put("value.serializer", ByteArraySerializer.class.getName());
     encodedProducer = new KafkaProducer<>(properties);
-    serializer = new AvroKafkaSerializer<>();
+    // Apicurio frames the first request; the rest are plain Avro behind the same header, so a
+    // stream of requests encoded while they are due costs the sender microseconds each.
+    serializer = new HeaderCachingSerializer<>(new AvroKafkaSerializer<>(), ContainerStartRequested.getClassSchema());
     serializer.configure(kafka.serializerConfig(), false);
   }
 
@@ -114,13 +121,7 @@ final class DecisionBenchAgents implements AutoCloseable {
     long start = System.nanoTime() + 10_000_000L;
     for (int i = 0; i < total; i++) {
       long dueAt = start + i * intervalNanos;
-      // Parks, never spins: spinning to the microsecond kept one of the machine's two cores busy
-      // at 20k/s, taken from the service and the echo alike. A request sent late (timer slack,
-      // ~0.05 ms) still counts from when it was due.
-      long wait;
-      while ((wait = dueAt - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
+      parkUntil(dueAt);
       if (i >= firstMeasured) {
         due.put(ids[i], dueAt);
       }
@@ -140,6 +141,63 @@ final class DecisionBenchAgents implements AutoCloseable {
         percentileMs(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
   }
 
+  /**
+   * Parks, never spins: spinning to the microsecond kept one of the machine's two cores busy at
+   * 20k/s, taken from the service and the echo alike. A request sent late (timer slack, ~0.05 ms)
+   * still counts from when it was due.
+   */
+  private static void parkUntil(long dueAt) {
+    long wait;
+    while ((wait = dueAt - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+
+  /** How far a {@link #stream} has come, read by whoever samples it while it runs. */
+  static final class StreamProgress {
+    final AtomicLong sent = new AtomicLong();
+    /** nanoTime when the next request is due; now minus this is how far the sender is behind. */
+    volatile long nextDueNanos;
+    /** Set by another thread to end the stream before its time. */
+    volatile boolean stop;
+  }
+
+  /**
+   * Offers {@code rate} requests a second on the calling thread for {@code seconds}, building and
+   * encoding each when it is due (a soak's millions of requests would not fit in memory ahead of
+   * time). Every request is tracked until answered; the round trips go to the sink set by
+   * {@link #onLatency}, if any.
+   */
+  void stream(String topic, int rate, long seconds, IntFunction<ContainerStartRequested> request, StreamProgress progress) {
+    long total = rate * seconds;
+    long intervalNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime() + 10_000_000L;
+    for (long i = 0; i < total && !progress.stop; i++) {
+      long dueAt = start + i * intervalNanos;
+      progress.nextDueNanos = dueAt;
+      parkUntil(dueAt);
+      ContainerStartRequested next = request.apply((int) i);
+      byte[] value = serializer.serialize(topic, next);
+      due.put(next.getEventId(), dueAt);
+      encodedProducer.send(new ProducerRecord<>(topic, next.getImageRef(), value));
+      progress.sent.incrementAndGet();
+    }
+  }
+
+  /** Where the round trips of {@link #stream}'s answers go (called on a reader thread); null: nowhere. */
+  void onLatency(LongConsumer sink) {
+    latencySink = sink;
+  }
+
+  /** Requests sent and not answered yet (all of them since the last {@link #forgetOutstanding}). */
+  int outstanding() {
+    return due.size();
+  }
+
+  void forgetOutstanding() {
+    due.clear();
+  }
+
   static double percentileMs(long[] sortedNanos, double quantile) {
     if (sortedNanos.length == 0) {
       return Double.NaN;
@@ -150,7 +208,10 @@ final class DecisionBenchAgents implements AutoCloseable {
 
   private void answered(String requestId, long receivedNanos, StartVerdictIssued verdict) {
     Long dueAt = due.remove(requestId);
-    if (dueAt != null) {
+    LongConsumer sink = latencySink;
+    if (dueAt != null && sink != null) {
+      sink.accept(receivedNanos - dueAt);
+    } else if (dueAt != null) {
       synchronized (this) {
         if (recorded < latencies.length) {
           latencies[recorded++] = receivedNanos - dueAt;

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pullproof.cli.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
+import io.pullproof.cli.demo.LocalServices;
 import io.pullproof.cli.bench.DecisionBenchAgents.Answer;
 import io.pullproof.cli.bench.DecisionBenchAgents.Run;
 import io.pullproof.decision.ClusterPolicy;
@@ -131,19 +132,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       Map<String, Object> result = new LinkedHashMap<>();
       measureState(url, topics, layout, grants, result);
 
-      Path policy = dir.resolve("policy.json");
-      Files.writeString(policy, "{\"default\": {\"verificationPolicy\": \"AlwaysVerify\"}}");
-      Map<String, String> settings = new HashMap<>();
-      settings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrapServers());
-      settings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), registry.url());
-      settings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
-      settings.put(DecisionConfig.DB_URL.name(), url);
-      settings.put(DecisionConfig.LEDGER_SCHEMA.name(), SCHEMA);
-      settings.put(DecisionConfig.POLICY_FILE.name(), policy.toString());
-      settings.put(DecisionConfig.INSTANCE_ID.name(), "bench");
-      settings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
-      settings.put(DecisionConfig.HEALTH_PORT.name(), "0");
-      DecisionConfig config = DecisionConfig.from(ConfigSource.of(settings));
+      DecisionConfig config = serviceConfig(kafka.bootstrapServers(), registry.url(), url, topics, dir);
 
       try (DecisionBenchAgents agents = new DecisionBenchAgents(client);
           DecisionBenchEcho echo = new DecisionBenchEcho(client, ECHO_IN, ECHO_OUT, config.maxPollRecords(), config.fetchMaxWaitMs())) {
@@ -153,17 +142,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
 
         long coldStart = System.nanoTime();
         try (DecisionMain.Running service = DecisionMain.start(config)) {
-          Answer first = null;
-          for (int attempt = 0; first == null && attempt < 600; attempt++) {
-            try {
-              first = agents.ask(topics.startRequests(), request("probe-" + attempt, attempt, grants / 2, layout), Duration.ofMillis(200));
-            } catch (java.util.concurrent.TimeoutException notYet) {
-              // the group is still forming or partitions still loading
-            }
-          }
-          if (first == null) {
-            throw new IllegalStateException("the decision service did not answer within 2 minutes of starting");
-          }
+          Answer first = firstAnswer(agents, topics, layout, grants);
           double coldStartSeconds = (first.receivedNanos() - coldStart) / 1e9;
           System.out.printf("cold start (start → first verdict, %,d grants): %.2f s; first verdict %s%n", grants,
               coldStartSeconds, first.verdict().getReason());
@@ -247,8 +226,33 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The in-process decision service of a bench: on the given servers, reading the grants of
+   * {@link #writeSnapshot}, policy {@code AlwaysVerify} (every request reads the grants), health on
+   * a free port; its policy file goes to {@code dir}.
+   */
+  static DecisionConfig serviceConfig(String bootstrapServers, String registryUrl, String jdbcUrl, TopicNames topics, Path dir)
+      throws java.io.IOException {
+    Path policy = dir.resolve("policy.json");
+    Files.writeString(policy, "{\"default\": {\"verificationPolicy\": \"AlwaysVerify\"}}");
+    return DecisionConfig.from(ConfigSource.of(
+        LocalServices.decisionSettings(bootstrapServers, registryUrl, jdbcUrl, topics, SCHEMA, policy, "bench")));
+  }
+
+  /** Asks until the service just started answers (its group forming, its partitions loading); at most 2 minutes. */
+  static Answer firstAnswer(DecisionBenchAgents agents, TopicNames topics, TopicLayout layout, int grants) throws Exception {
+    for (int attempt = 0; attempt < 600; attempt++) {
+      try {
+        return agents.ask(topics.startRequests(), request("probe-" + attempt, attempt, grants / 2, layout), Duration.ofMillis(200));
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // the group is still forming or partitions still loading
+      }
+    }
+    throw new IllegalStateException("the decision service did not answer within 2 minutes of starting");
+  }
+
   /** The grants table a ledger would hold: two secret grants per image, 1000 namespaces' secrets shared. */
-  private static void writeSnapshot(String url, int grants) throws Exception {
+  static void writeSnapshot(String url, int grants) throws Exception {
     try (Database ledger = Database.open(new DatabaseConfig(url, null, null, SCHEMA, 2), "bench-ledger", "classpath:db/ledger")) {
       StringBuilder rows = new StringBuilder();
       int chunk = 50_000;
@@ -373,7 +377,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
   }
 
   /** A secret-matching start of a loaded image picked by {@code n} (spread over images and the fleet's nodes). */
-  private static ContainerStartRequested request(String id, int n, int images, TopicLayout layout) {
+  static ContainerStartRequested request(String id, int n, int images, TopicLayout layout) {
     int image = Math.floorMod(n * 7919, images);
     int cluster = n % CLUSTERS;
     String node = "node-" + cluster + "-" + (n / CLUSTERS) % NODES_PER_CLUSTER;
@@ -492,11 +496,11 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     System.out.printf("%-34s %12s   (goal <= 1000)%n", "revocation p99 ms", result.get("revocationP99Ms"));
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  private static double round(double value) {
+  static double round(double value) {
     return Double.isNaN(value) ? value : Math.round(value * 100) / 100.0;
   }
 

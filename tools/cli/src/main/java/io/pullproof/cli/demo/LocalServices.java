@@ -86,6 +86,27 @@ public final class LocalServices implements AutoCloseable {
   }
 
   /**
+   * A decision service on loopback for {@code topics}, reading the grants of the ledger in
+   * {@code ledgerSchema}, with the policy in {@code policyFile} and its health server on a free port.
+   */
+  public static Map<String, String> decisionSettings(String bootstrap, String schemaRegistryUrl, String postgresUrl,
+      TopicNames topics, String ledgerSchema, Path policyFile, String instanceId) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
+    settings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    settings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
+    settings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
+    settings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
+    settings.put(DecisionConfig.DB_URL.name(), postgresUrl);
+    settings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
+    settings.put(DecisionConfig.POLICY_FILE.name(), policyFile.toString());
+    settings.put(DecisionConfig.INSTANCE_ID.name(), instanceId);
+    settings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
+    settings.put(DecisionConfig.HEALTH_PORT.name(), "0");
+    return settings;
+  }
+
+  /**
    * A ledger on loopback for {@code topics}, in its own schema, with its API and health server on
    * free ports; {@code tokens} as PULLPROOF_LEDGER_TOKENS takes them.
    */
@@ -102,27 +123,6 @@ public final class LocalServices implements AutoCloseable {
     settings.put(LedgerConfig.HTTP_PORT.name(), "0");
     settings.put(LedgerConfig.HEALTH_PORT.name(), "0");
     settings.put(LedgerConfig.TOKENS.name(), tokens);
-    return settings;
-  }
-
-  /**
-   * A decision service on loopback for {@code topics}, reading the ledger in {@code ledgerSchema},
-   * deciding by {@code policyFile}, its health server on a free port.
-   */
-  public static Map<String, String> decisionSettings(String bootstrap, String schemaRegistryUrl, String postgresUrl,
-      TopicNames topics, String ledgerSchema, Path policyFile, String instanceId) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(DecisionConfig.KAFKA_BOOTSTRAP.name(), bootstrap);
-    settings.put(DecisionConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-    settings.put(DecisionConfig.TOPIC_PREFIX.name(), topics.prefix());
-    settings.put(DecisionConfig.CONSUMER_GROUP.name(), topics.prefix() + "decision");
-    settings.put(DecisionConfig.LEDGER_GROUP.name(), topics.prefix() + "ledger");
-    settings.put(DecisionConfig.DB_URL.name(), postgresUrl);
-    settings.put(DecisionConfig.LEDGER_SCHEMA.name(), ledgerSchema);
-    settings.put(DecisionConfig.POLICY_FILE.name(), policyFile.toString());
-    settings.put(DecisionConfig.INSTANCE_ID.name(), instanceId);
-    settings.put(DecisionConfig.HTTP_HOST.name(), "127.0.0.1");
-    settings.put(DecisionConfig.HEALTH_PORT.name(), "0");
     return settings;
   }
 
