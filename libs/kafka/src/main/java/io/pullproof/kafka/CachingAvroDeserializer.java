@@ -9,6 +9,7 @@ import io.apicurio.registry.serde.avro.DefaultAvroDatumProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -36,7 +37,17 @@ public final class CachingAvroDeserializer<U> extends AvroKafkaDeserializer<U> {
     AvroLimits.install(); // before the first decode reads Avro's limits
   }
 
+  /** Bounds {@link #readersByInstance}: each writer schema has one live instance at a time. */
+  private static final int MAX_SCHEMA_INSTANCES = 64;
+
   private final Map<Schema, DatumReader<U>> readers = new ConcurrentHashMap<>();
+  /**
+   * The same readers by schema instance. Apicurio re-fetches and re-parses a schema when its cache
+   * entry expires, and from then on every record's schema is a new instance equal to the key of
+   * {@link #readers}: the lookup fell through to {@code Schema.equals}, a deep comparison that
+   * allocated ~100 KB per decoded record in the decision benchmark's profile. Guarded by this.
+   */
+  private final Map<Schema, DatumReader<U>> readersByInstance = new IdentityHashMap<>();
   private DefaultAvroDatumProvider<U> datumProvider;
   private AvroSerdeHeaders encodingHeaders;
   private BinaryDecoder decoder;
@@ -56,6 +67,9 @@ public final class CachingAvroDeserializer<U> extends AvroKafkaDeserializer<U> {
     }
     encodingHeaders = new AvroSerdeHeaders(isKey);
     readers.clear();
+    synchronized (this) {
+      readersByInstance.clear();
+    }
   }
 
   @Override
@@ -64,9 +78,17 @@ public final class CachingAvroDeserializer<U> extends AvroKafkaDeserializer<U> {
     if (datumProvider == null || encoding != null && !AvroEncoding.BINARY.name().equals(encoding)) {
       return super.readData(headers, schema, buffer, start, length);
     }
-    DatumReader<U> reader = readers.computeIfAbsent(schema.getParsedSchema(), datumProvider::createDatumReader);
+    Schema writer = schema.getParsedSchema();
     try {
       synchronized (this) {
+        DatumReader<U> reader = readersByInstance.get(writer);
+        if (reader == null) {
+          if (readersByInstance.size() >= MAX_SCHEMA_INSTANCES) {
+            readersByInstance.clear();
+          }
+          reader = readers.computeIfAbsent(writer, datumProvider::createDatumReader);
+          readersByInstance.put(writer, reader);
+        }
         decoder = DecoderFactory.get().binaryDecoder(buffer.array(), start, length, decoder);
         return reader.read(null, decoder);
       }

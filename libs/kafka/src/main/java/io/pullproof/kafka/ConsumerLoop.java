@@ -79,6 +79,11 @@ public final class ConsumerLoop<V> implements AutoCloseable {
 
   // Poll thread only.
   private InFlightBatch<V> batch;
+  /** {@link OffsetStorage#KAFKA_ASYNC}: the last positions handed to {@code commitAsync}. */
+  private final Map<TopicPartition, OffsetAndMetadata> committedAsync = new LinkedHashMap<>();
+  /** {@link OffsetStorage#KAFKA_ASYNC}: positions waiting for the commit in flight to finish. */
+  private final Map<TopicPartition, OffsetAndMetadata> awaitingAsyncCommit = new LinkedHashMap<>();
+  private boolean asyncCommitInFlight;
   private LoopFailure rebalanceFailure;
   private int pollFailures;
 
@@ -103,7 +108,11 @@ public final class ConsumerLoop<V> implements AutoCloseable {
             new DeadLetterPublisher(builder.deadLetterProducer, builder.deadLetterTopic, name),
             backoff,
             metrics,
-            builder.offsetStorage == OffsetStorage.KAFKA ? this::commitSync : null,
+            switch (builder.offsetStorage) {
+              case KAFKA -> this::commitSync;
+              case KAFKA_ASYNC -> this::commitAsync;
+              case EXTERNAL -> null;
+            },
             this::wakeupFromOtherThread);
   }
 
@@ -186,6 +195,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       fail(e);
     } finally {
+      settleAsyncCommits(committedAsync.keySet());
       closeResources();
       state.compareAndSet(State.RUNNING, State.CLOSED);
       stopped.countDown();
@@ -311,6 +321,85 @@ public final class ConsumerLoop<V> implements AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> owned = new LinkedHashMap<>(offsets);
+    owned.keySet().retainAll(consumer.assignment());
+    if (owned.isEmpty()) {
+      return;
+    }
+    committedAsync.putAll(owned);
+    awaitingAsyncCommit.putAll(owned);
+    if (!asyncCommitInFlight) {
+      sendAsyncCommit();
+    }
+  }
+
+  /**
+   * One commit in flight at a time, carrying the newest positions: a consumer has few requests in
+   * flight to its coordinator, and one commit per batch (a thousand a second at low load) would
+   * queue behind the coordinator's linger until they time out, heartbeats with them.
+   */
+  private void sendAsyncCommit() {
+    if (awaitingAsyncCommit.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> send = new LinkedHashMap<>(awaitingAsyncCommit);
+    awaitingAsyncCommit.clear();
+    asyncCommitInFlight = true;
+    // The callback runs inside a later poll, on this thread.
+    consumer.commitAsync(
+        send,
+        (committed, error) -> {
+          asyncCommitInFlight = false;
+          if (error != null) {
+            metrics.asyncCommitFailed();
+            LOG.debug(
+                "Consumer loop {}: asynchronous commit of {} failed: {}",
+                name,
+                committed,
+                FailureClassifier.describe(error));
+          }
+          sendAsyncCommit();
+        });
+  }
+
+  /**
+   * Commits synchronously the last asynchronous positions of {@code partitions}, so the next owner
+   * (or the next start) begins after them. Best effort: what fails is read again, harmlessly.
+   */
+  private void settleAsyncCommits(Collection<TopicPartition> partitions) {
+    if (committedAsync.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> settle = new LinkedHashMap<>(committedAsync);
+    settle.keySet().retainAll(partitions);
+    settle.keySet().retainAll(consumer.assignment());
+    committedAsync.keySet().removeAll(List.copyOf(partitions));
+    awaitingAsyncCommit.keySet().removeAll(List.copyOf(partitions));
+    if (settle.isEmpty()) {
+      return;
+    }
+    try {
+      for (int wakeups = 0; ; wakeups++) {
+        try {
+          consumer.commitSync(settle, CONSUMER_CLOSE_TIMEOUT);
+          return;
+        } catch (WakeupException e) {
+          if (wakeups >= MAX_STRAY_WAKEUPS) {
+            throw e;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      metrics.asyncCommitFailed();
+      LOG.warn(
+          "Consumer loop {}: could not settle the commits of {}; they will be read again: {}",
+          name,
+          settle.keySet(),
+          FailureClassifier.describe(e));
     }
   }
 
@@ -455,6 +544,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       guarded(
           () -> {
             settleBeforeRevocation(partitions);
+            settleAsyncCommits(partitions);
             tellHook(hook -> hook.revoked(partitions));
           });
     }
@@ -465,6 +555,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       guarded(
           () -> {
             dropFromBatch(partitions);
+            committedAsync.keySet().removeAll(List.copyOf(partitions));
+            awaitingAsyncCommit.keySet().removeAll(List.copyOf(partitions));
             tellHook(hook -> hook.lost(partitions));
           });
     }

@@ -95,7 +95,8 @@ public final class ConsumerLoopBuilder<V> {
 
   /**
    * {@link OffsetStorage#EXTERNAL} stops all commits to Kafka; the hook then supplies start
-   * positions. Default {@link OffsetStorage#KAFKA}.
+   * positions. {@link OffsetStorage#KAFKA_ASYNC} commits without waiting, for idempotent handlers.
+   * Default {@link OffsetStorage#KAFKA}.
    */
   public ConsumerLoopBuilder<V> offsetStorage(OffsetStorage offsetStorage) {
     this.offsetStorage = offsetStorage;

@@ -57,7 +57,7 @@ public final class HeaderCachingSerializer<T extends SpecificRecord> implements 
       }
       return framed;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     out.write(header, 0, HEADER_BYTES);
     try {
       encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);

@@ -25,6 +25,9 @@ public final class KafkaMetrics {
   /** Counter: transient failures that led to a retry, tag {@value #TAG_STAGE}. */
   public static final String RETRIES = "pullproof.kafka.retries";
 
+  /** Counter: {@link OffsetStorage#KAFKA_ASYNC} commits the broker refused (the next one covers them). */
+  public static final String ASYNC_COMMIT_FAILURES = "pullproof.kafka.async.commit.failures";
+
   /** Gauge: records behind the log end, summed over the assigned partitions. */
   public static final String CONSUMER_LAG = "pullproof.kafka.consumer.lag";
 
@@ -82,6 +85,14 @@ public final class KafkaMetrics {
     Counter.builder(RETRIES)
         .description("Transient failures followed by a retry")
         .tags(TAG_CONSUMER, consumer, TAG_STAGE, stage.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  void asyncCommitFailed() {
+    Counter.builder(ASYNC_COMMIT_FAILURES)
+        .description("Asynchronous commits that failed; a later commit covers their offsets")
+        .tags(TAG_CONSUMER, consumer)
         .register(registry)
         .increment();
   }

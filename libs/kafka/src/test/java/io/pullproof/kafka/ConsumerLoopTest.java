@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -306,18 +307,7 @@ class ConsumerLoopTest {
   @Test
   void revokedPartitionGetsItsInFlightBatchCommittedBeforeTheHandOver() {
     List<Long> committedWhenRevoked = new CopyOnWriteArrayList<>();
-    AssignmentHook hook =
-        new AssignmentHook() {
-          @Override
-          public Map<TopicPartition, Long> startPositions(Collection<TopicPartition> assigned) {
-            return Map.of();
-          }
-
-          @Override
-          public void revoked(Collection<TopicPartition> partitions) {
-            committedWhenRevoked.add(consumer.committedOffset(TP0));
-          }
-        };
+    AssignmentHook hook = recordingCommittedOnRevocation(committedWhenRevoked);
     CompletableFuture<BatchResult> handling =
         startWithFirstBatchInFlight(b -> b.assignmentHook(hook), record(TP0, 0, "a"));
 
@@ -346,6 +336,65 @@ class ConsumerLoopTest {
   }
 
   @Test
+  void asyncOffsetStorageFetchesTheNextBatchWithoutWaitingForTheCommit() {
+    handler.answer(batch -> CompletableFuture.completedFuture(BatchResult.allHandled()));
+    start(b -> b.offsetStorage(OffsetStorage.KAFKA_ASYNC));
+    consumer.assignOnNextPoll(TP0, TP1);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"), record(TP0, 1, "b"));
+    Eventually.await("the first batch was handed to commitAsync",
+        () -> Long.valueOf(2).equals(consumer.asyncCommittedOffset(TP0)));
+
+    // The broker has not answered that commit, and the loop goes on regardless.
+    consumer.deliverOnNextPoll(record(TP0, 2, "c"));
+    Eventually.await("the second batch was handled", () -> handler.calls().size() == 2);
+    consumer.deliverOnNextPoll(record(TP0, 3, "d"));
+    Eventually.await("the third batch was handled", () -> handler.calls().size() == 3);
+    Eventually.pause(Duration.ofMillis(50));
+    assertThat(consumer.asyncCommittedOffset(TP0)).as("one commit in flight at a time").isEqualTo(2L);
+
+    // When it is answered, the newest position goes out in one commit.
+    consumer.answerAsyncCommitsOnNextPoll();
+    Eventually.await("the newest position was handed to commitAsync",
+        () -> Long.valueOf(4).equals(consumer.asyncCommittedOffset(TP0)));
+    assertThat(handler.valuesPerCall()).containsExactly(List.of("a", "b"), List.of("c"), List.of("d"));
+    assertThat(consumer.committedOffset(TP0)).as("nothing committed synchronously yet").isNull();
+  }
+
+  @Test
+  void asyncOffsetStorageCommitsSynchronouslyOnRevocationAndOnClose() {
+    List<Long> committedWhenRevoked = new CopyOnWriteArrayList<>();
+    AssignmentHook hook = recordingCommittedOnRevocation(committedWhenRevoked);
+    handler.answer(batch -> CompletableFuture.completedFuture(BatchResult.allHandled()));
+    start(b -> b.offsetStorage(OffsetStorage.KAFKA_ASYNC).assignmentHook(hook));
+    consumer.assignOnNextPoll(TP0, TP1);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"), record(TP1, 0, "b"), record(TP1, 1, "c"));
+    Eventually.await("the batch was handed to commitAsync",
+        () -> Long.valueOf(2).equals(consumer.asyncCommittedOffset(TP1)));
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(TP1)));
+    Eventually.await("the hook heard of the revocation", () -> !committedWhenRevoked.isEmpty());
+    assertThat(committedWhenRevoked).as("TP0's position, committed before the hand-over").containsExactly(1L);
+    assertThat(consumer.committedOffset(TP1)).as("TP1 stays with this member").isNull();
+
+    loop.close();
+    assertThat(consumer.committedOffset(TP1)).isEqualTo(2L);
+  }
+
+  @Test
+  void failedAsyncCommitIsCountedAndTheLoopGoesOn() {
+    consumer.failAsyncCommits(new RetriableCommitFailedException("broker busy"));
+    handler.answer(batch -> CompletableFuture.completedFuture(BatchResult.allHandled()));
+    start(b -> b.offsetStorage(OffsetStorage.KAFKA_ASYNC));
+    consumer.assignOnNextPoll(TP0);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"));
+    Eventually.await("the failure was counted", () -> registry
+        .counter(KafkaMetrics.ASYNC_COMMIT_FAILURES, "consumer", "test").count() == 1.0);
+    consumer.deliverOnNextPoll(record(TP0, 1, "b"));
+    Eventually.await("the next batch was handled", () -> handler.calls().size() == 2);
+    assertThat(loop.isRunning()).isTrue();
+  }
+
+  @Test
   void builderNamesTheMissingSetting() {
     assertThatThrownBy(() -> ConsumerLoop.<String>builder("x").consumer(consumer).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -367,6 +416,21 @@ class ConsumerLoopTest {
     consumer.deliverOnNextPoll(records);
     Eventually.await("the handler got the first batch", () -> handler.calls().size() == 1);
     return handling;
+  }
+
+  /** A hook that notes TP0's committed (synchronous) offset each time partitions are revoked. */
+  private AssignmentHook recordingCommittedOnRevocation(List<Long> committedWhenRevoked) {
+    return new AssignmentHook() {
+      @Override
+      public Map<TopicPartition, Long> startPositions(Collection<TopicPartition> assigned) {
+        return Map.of();
+      }
+
+      @Override
+      public void revoked(Collection<TopicPartition> partitions) {
+        committedWhenRevoked.add(consumer.committedOffset(TP0));
+      }
+    };
   }
 
   private void awaitCommitted(TopicPartition tp, long offset) {

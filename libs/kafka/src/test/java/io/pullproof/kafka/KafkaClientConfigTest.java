@@ -78,6 +78,15 @@ class KafkaClientConfigTest {
   }
 
   @Test
+  void clientTelemetryIsOffUnlessAnExtraPropertyTurnsItOn() {
+    KafkaClientConfig plain = new KafkaClientConfig("b:9092", "http://r:1", "c");
+    assertThat(plain.consumerProperties("g")).contains(entry("enable.metrics.push", "false"));
+    assertThat(plain.producerProperties()).contains(entry("enable.metrics.push", "false"));
+    KafkaClientConfig pushing = new KafkaClientConfig("b:9092", "http://r:1", "c", Map.of("enable.metrics.push", "true"));
+    assertThat(pushing.consumerProperties("g")).contains(entry("enable.metrics.push", "true"));
+  }
+
+  @Test
   void extraPropertiesReachClientsAndApicurioExtrasReachOnlyTheSerdes() {
     KafkaClientConfig secured =
         new KafkaClientConfig(

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -26,6 +28,9 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   static final TopicPartition TP1 = new TopicPartition(TOPIC, 1);
 
   private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> committedAsync = new ConcurrentHashMap<>();
+  private final List<Runnable> unansweredAsyncCommits = new CopyOnWriteArrayList<>();
+  private volatile RuntimeException asyncCommitFailure;
 
   TestConsumer() {
     super("earliest");
@@ -72,6 +77,41 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
     super.commitSync(offsets);
     offsets.forEach((tp, offset) -> committed.put(tp, offset.offset()));
+  }
+
+  /**
+   * Records the positions without committing them and never calls the callback back, as a broker
+   * holding the commit would; unless {@link #failAsyncCommits} is set, then it fails at once.
+   */
+  @Override
+  public synchronized void commitAsync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+    RuntimeException failure = asyncCommitFailure;
+    if (failure != null) {
+      callback.onComplete(offsets, failure);
+      return;
+    }
+    offsets.forEach((tp, offset) -> committedAsync.put(tp, offset.offset()));
+    unansweredAsyncCommits.add(() -> callback.onComplete(offsets, null));
+  }
+
+  /** On the next poll (the loop's thread, as Kafka does), completes every commit held so far. */
+  void answerAsyncCommitsOnNextPoll() {
+    schedulePollTask(
+        () -> {
+          List<Runnable> answers = List.copyOf(unansweredAsyncCommits);
+          unansweredAsyncCommits.clear();
+          answers.forEach(Runnable::run);
+        });
+  }
+
+  void failAsyncCommits(RuntimeException failure) {
+    asyncCommitFailure = failure;
+  }
+
+  /** The last offset handed to {@code commitAsync} for {@code tp}, or null. */
+  Long asyncCommittedOffset(TopicPartition tp) {
+    return committedAsync.get(tp);
   }
 
   /** The last offset committed for {@code tp}, or null; readable after close, unlike the mock's. */
