@@ -10,6 +10,7 @@ import io.pullproof.events.ImagePulled;
 import io.pullproof.events.NodeRef;
 import io.pullproof.events.PodRef;
 import io.pullproof.events.PullPolicy;
+import io.pullproof.events.RecordedGrant;
 import io.pullproof.events.RevocationScope;
 import io.pullproof.events.SecretRef;
 import io.pullproof.events.ServiceAccountRef;
@@ -214,6 +215,7 @@ public final class Events {
     private boolean dryRun;
     private String policy = "NeverVerifyPreloadedImages";
     private String decidedBy = "decision-0";
+    private RecordedGrant recordedGrant;
 
     /** Answers this request: copies its id, node, pod, container, name and digest. */
     public VerdictBuilder answering(ContainerStartRequested request) {
@@ -252,10 +254,24 @@ public final class Events {
       return this;
     }
 
+    /** The pod secret this verdict recorded onto the grants (rotation or other coordinates). */
+    public VerdictBuilder recorded(String namespace, String secretName, String uid, String hash, Instant verifiedAt) {
+      this.recordedGrant = new RecordedGrant(new CredentialIdentity(CredentialKind.SECRET, hash,
+          new SecretRef(namespace, secretName, uid), null, null), verifiedAt);
+      return this;
+    }
+
+    /** A recorded grant as given, valid or not (for dead-letter tests). */
+    public VerdictBuilder recorded(RecordedGrant recordedGrant) {
+      this.recordedGrant = recordedGrant;
+      return this;
+    }
+
     public StartVerdictIssued build() {
       return StartVerdictIssued.newBuilder().setEventId(id()).setRequestId(requestId).setOccurredAt(occurredAt)
           .setNode(node).setPod(pod).setContainer(container).setName(name).setImageRef(imageRef).setVerdict(verdict)
-          .setReason(reason).setGrantId(grantId).setDryRun(dryRun).setPolicy(policy).setDecidedBy(decidedBy).build();
+          .setReason(reason).setGrantId(grantId).setDryRun(dryRun).setPolicy(policy).setDecidedBy(decidedBy)
+          .setRecordedGrant(recordedGrant).build();
     }
   }
 

@@ -85,6 +85,23 @@ class CachingSerdeIT {
       }
       assertThat(ours.deserialize(topic, null)).isNull();
     }
+
+    // Apicurio re-fetches a schema whose cache entry expired, so the same writer schema arrives as
+    // new, equal instances; with a 1 ms check period nearly every record brings one (more than the
+    // 64 instances the deserializer remembers by identity).
+    java.util.Map<String, Object> refreshing = new java.util.HashMap<>(config.deserializerConfig());
+    refreshing.put("apicurio.registry.check-period-ms", "1");
+    try (Deserializer<ImagePulled> apicurio = new AvroKafkaDeserializer<>();
+        Deserializer<ImagePulled> ours = new CachingAvroDeserializer<>()) {
+      apicurio.configure(config.deserializerConfig(), false);
+      ours.configure(refreshing, false);
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < frames.size(); i++) {
+          assertThat(ours.deserialize(topic, frames.get(i))).as("refreshed schemas: record %s, round %s", i, round)
+              .isEqualTo(apicurio.deserialize(topic, frames.get(i)));
+        }
+      }
+    }
   }
 
   private static <T> Serializer<T> apicurioSerializer() {

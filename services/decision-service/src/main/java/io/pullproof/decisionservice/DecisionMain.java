@@ -13,6 +13,7 @@ import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.StartVerdictIssued;
 import io.pullproof.jdbc.DatabaseConfig;
 import io.pullproof.kafka.ConsumerLoop;
+import io.pullproof.kafka.OffsetStorage;
 import io.pullproof.kafka.KafkaClientConfig;
 import io.pullproof.kafka.TopicLayout;
 import io.pullproof.kafka.TopicNames;
@@ -132,6 +133,9 @@ public final class DecisionMain {
         .handler(new StartRequestHandler(state, config.policy(), publisher, config.dryRun(), config.instanceId(),
             Clock.systemUTC(), metrics))
         .deadLetters(deadLetterProducer, topics.deadLetters())
+        // A re-read request gets the same verdict event id (VerdictEvents.eventId), so waiting for
+        // each commit (5 ms of coordinator linger per batch on Kafka 4.x) would buy nothing.
+        .offsetStorage(OffsetStorage.KAFKA_ASYNC)
         .assignmentHook(new PartitionLoader(snapshot, state, feed, topics.pulls(), partitions, config.loadTimeout(), metrics))
         .rebalanceBudget(config.loadTimeout())
         .meterRegistry(registry)

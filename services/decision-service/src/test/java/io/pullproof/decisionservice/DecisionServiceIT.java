@@ -7,7 +7,9 @@ import io.pullproof.decision.GrantId;
 import io.pullproof.decision.PullSecret;
 import io.pullproof.decisionservice.DecisionTestBed.Received;
 import io.pullproof.events.ContainerStartRequested;
+import io.pullproof.events.RecordedGrant;
 import io.pullproof.events.RevocationScope;
+import io.pullproof.events.SecretRef;
 import io.pullproof.events.Verdict;
 import io.pullproof.events.VerdictReason;
 import io.pullproof.testkit.Events;
@@ -84,12 +86,18 @@ class DecisionServiceIT {
     return request;
   }
 
+  /** Starts an AlwaysVerify instance and waits until a pull of {@code image} is allowed on it. */
+  private void startAlwaysVerifyWithPull(DecisionTestBed bed, String instance, String image, String node, int slice,
+      String secretUid) throws Exception {
+    bed.start(alwaysVerify(bed, instance));
+    pulled(bed, image, node, slice, secretUid);
+  }
+
   @Test
   void everyRequestIsAnsweredOnceOnItsReplySliceCorrelatedByRequestId() throws Exception {
     try (DecisionTestBed bed = new DecisionTestBed("decision_reply")) {
-      bed.start(alwaysVerify(bed, "d-reply"));
       String image = "registry.example/team-a/app";
-      pulled(bed, image, "node-2", 0, "secret-uid-a");
+      startAlwaysVerifyWithPull(bed, "d-reply", image, "node-2", 0, "secret-uid-a");
 
       String grantId = GrantId.of(Grant.secret(Events.digest(image), image,
           PullSecret.of("team-a", "pull", "secret-uid-a", HASH_A), T0));
@@ -182,6 +190,28 @@ class DecisionServiceIT {
   }
 
   @Test
+  void aRotationIsAllowedAndItsNewHashIsPublishedForTheLedger() throws Exception {
+    try (DecisionTestBed bed = new DecisionTestBed("decision_rotation")) {
+      String image = "registry.example/team-a/rotated";
+      startAlwaysVerifyWithPull(bed, "d-rotation", image, "node-1", 4, "secret-uid-rot");
+
+      Events.StartRequestedBuilder rotatedSecret = requestFor(image, "node-2", 4).secret("team-a", "pull", "secret-uid-rot", HASH_B);
+      Received rotated = bed.ask(rotatedSecret.build());
+      assertThat(rotated.verdict().getReason()).isEqualTo(VerdictReason.SECRET_ROTATED);
+      RecordedGrant recorded = rotated.verdict().getRecordedGrant();
+      assertThat(recorded).as("what the ledger stores").isNotNull();
+      assertThat(recorded.getCredential().getHash()).isEqualTo(HASH_B);
+      assertThat(recorded.getCredential().getSecret()).isEqualTo(new SecretRef("team-a", "pull", "secret-uid-rot"));
+      assertThat(recorded.getVerifiedAt()).as("the pull's proof, not the decision's time").isEqualTo(T0);
+
+      // The new hash replaced the old one: it now matches as it is, and nothing more is recorded.
+      Received again = bed.ask(rotatedSecret.eventId(null).build());
+      assertThat(again.verdict().getReason()).isEqualTo(VerdictReason.SECRET_HASH_MATCH);
+      assertThat(again.verdict().getRecordedGrant()).isNull();
+    }
+  }
+
+  @Test
   void restartRebuildsTheStateFromTheLedgerSnapshotAndTheLogAfterIt() throws Exception {
     try (DecisionTestBed bed = new DecisionTestBed("decision_restart")) {
       String before = "registry.example/team-a/before-snapshot";
@@ -241,8 +271,8 @@ class DecisionServiceIT {
                               cluster, node, first_verified_at, last_verified_at, last_event_id)
           VALUES (?, ?, ?, 'SECRET', ?, ?, ?, ?, 'cluster-1', 'node-1', ?, ?, 'fixture')""");
           PreparedStatement nodePull = connection.prepareStatement("""
-              INSERT INTO node_pulls (cluster, node, name, image_ref, first_pulled_at, last_pulled_at)
-              VALUES ('cluster-1', 'node-1', ?, ?, ?, ?)""")) {
+              INSERT INTO node_pulls (cluster, node, name, image_ref, first_pulled_at)
+              VALUES ('cluster-1', 'node-1', ?, ?, ?)""")) {
         for (Grant grant : grants) {
           insert.setString(1, GrantId.of(grant));
           insert.setString(2, grant.imageRef());
@@ -257,7 +287,6 @@ class DecisionServiceIT {
           nodePull.setString(1, grant.name());
           nodePull.setString(2, grant.imageRef());
           nodePull.setTimestamp(3, Timestamp.from(grant.verifiedAt()));
-          nodePull.setTimestamp(4, Timestamp.from(grant.verifiedAt()));
           nodePull.executeUpdate();
         }
       }

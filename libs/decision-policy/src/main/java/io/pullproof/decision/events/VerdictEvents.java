@@ -1,9 +1,15 @@
 package io.pullproof.decision.events;
 
+import io.pullproof.decision.Grant;
 import io.pullproof.decision.GrantId;
+import io.pullproof.decision.ObjectRef;
 import io.pullproof.decision.Outcome;
 import io.pullproof.decision.Reason;
 import io.pullproof.decision.Verdict;
+import io.pullproof.events.CredentialIdentity;
+import io.pullproof.events.CredentialKind;
+import io.pullproof.events.RecordedGrant;
+import io.pullproof.events.SecretRef;
 import io.pullproof.events.VerdictReason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +58,22 @@ public final class VerdictEvents {
   /** The id of the grant the verdict relied on, or {@code null}. */
   public static String grantId(Verdict verdict) {
     return verdict.grant() == null ? null : GrantId.of(verdict.grant());
+  }
+
+  /**
+   * The pod secret the verdict recorded onto the grants (a rotation's new hash, or a hash match's
+   * other coordinates), for the ledger; {@code null} when it recorded nothing.
+   */
+  public static RecordedGrant recordedGrant(Verdict verdict) {
+    if (verdict.update() == null) {
+      return null;
+    }
+    Grant grant = verdict.update().grant();
+    ObjectRef secret = grant.subject();
+    return new RecordedGrant(
+        new CredentialIdentity(CredentialKind.SECRET, grant.credentialHash(),
+            new SecretRef(secret.namespace(), secret.name(), secret.uid()), null, null),
+        grant.verifiedAt());
   }
 
   private static VerdictReason[] reasons() {

@@ -109,6 +109,8 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
       io.pullproof.decision.Verdict verdict = clusterPolicy.decide(decisionState, startRequest);
       if (verdict.update() != null) {
         // The pod's secret lives in the requesting node's cluster (for a namespace revocation).
+        // The verdict event carries the update too (recordedGrant): the ledger stores it, so other
+        // instances and this one after a restart load it with the snapshot.
         reader.recordDerivedGrant(record.partition(),
             verdict.update().grant().inCluster(LogEventMapper.clusterOf(request.getNode())));
       }
@@ -138,6 +140,7 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
         VerdictEvents.grantId(verdict),
         dryRun,
         clusterPolicy.policy().forNamespace(request.getPod().getNamespace()).verificationPolicy().configName(),
-        instanceId);
+        instanceId,
+        VerdictEvents.recordedGrant(verdict));
   }
 }

@@ -5,10 +5,12 @@ import io.pullproof.decision.GrantKind;
 import io.pullproof.events.ContainerStartObserved;
 import io.pullproof.events.ContainerStartRequested;
 import io.pullproof.events.CredentialIdentity;
+import io.pullproof.events.CredentialKind;
 import io.pullproof.events.CredentialRevoked;
 import io.pullproof.events.ImagePulled;
 import io.pullproof.events.NodeRef;
 import io.pullproof.events.PodRef;
+import io.pullproof.events.RecordedGrant;
 import io.pullproof.events.SecretRef;
 import io.pullproof.events.ServiceAccountRef;
 import io.pullproof.events.StartVerdictIssued;
@@ -125,9 +127,41 @@ final class EventRows {
     if (e.getReason() == null) {
       throw missing("reason");
     }
+    GrantRecord recorded = e.getRecordedGrant() == null ? null : recordedGrant(e);
     writes.addStartVerdict(new Object[] {required("eventId", e.getEventId()), required("requestId", e.getRequestId()),
         required("occurredAt", e.getOccurredAt()), e.getVerdict().name(), e.getReason().name(), e.getGrantId(),
         e.getDryRun(), required("policy", e.getPolicy()), required("decidedBy", e.getDecidedBy())});
+    if (recorded != null) {
+      writes.addRecordedGrant(recorded);
+    }
+  }
+
+  /**
+   * The grant a verdict recorded (a rotated secret's new hash, or a hash match's other
+   * coordinates): keyed like a pull's secret grant, in the requesting node's cluster, with the
+   * verification time of the grant it derives from.
+   */
+  private static GrantRecord recordedGrant(StartVerdictIssued e) throws RejectedEventException {
+    RecordedGrant recorded = e.getRecordedGrant();
+    CredentialIdentity credential = recorded.getCredential();
+    if (credential == null || credential.getKind() != CredentialKind.SECRET) {
+      throw new RejectedEventException(DeadLetterReason.INVALID_FIELD,
+          "recordedGrant.credential.kind: only a SECRET is recorded by a verdict");
+    }
+    String hash = required("recordedGrant.credential.hash", credential.getHash());
+    SecretRef secret = credential.getSecret();
+    if (secret == null) {
+      throw missing("recordedGrant.credential.secret");
+    }
+    String uid = required("recordedGrant.credential.secret.uid", secret.getUid());
+    String imageRef = digest("imageRef", e.getImageRef());
+    String name = required("name", e.getName());
+    Instant verifiedAt = required("recordedGrant.verifiedAt", recorded.getVerifiedAt());
+    NodeRef node = node(e.getNode());
+    return new GrantRecord(GrantId.of(imageRef, name, GrantKind.SECRET, uid), imageRef, name, GrantKind.SECRET.name(), hash,
+        required("recordedGrant.credential.secret.namespace", secret.getNamespace()),
+        required("recordedGrant.credential.secret.name", secret.getName()), uid, null, null, null,
+        node.getCluster(), node.getNode(), verifiedAt, verifiedAt, e.getEventId(), null, null);
   }
 
   private static void addOutcome(LedgerWrites writes, ContainerStartObserved e) throws RejectedEventException {

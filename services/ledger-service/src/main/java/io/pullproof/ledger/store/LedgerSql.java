@@ -66,14 +66,14 @@ final class LedgerSql {
                   g.service_account_namespace, g.service_account_name, g.last_event_id))
       """.replace("newer", "EXCLUDED.last_verified_at >= g.last_verified_at");
 
-  /** Widens [first_pulled_at, last_pulled_at]; a row whose window already covers the batch's is not written. */
-  static final String UPSERT_NODE_PULLS = """
-      INSERT INTO node_pulls AS n (cluster, node, name, image_ref, first_pulled_at, last_pulled_at)
-      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
-      ON CONFLICT (cluster, node, name, image_ref) DO UPDATE SET
-        first_pulled_at = LEAST(n.first_pulled_at, EXCLUDED.first_pulled_at),
-        last_pulled_at = GREATEST(n.last_pulled_at, EXCLUDED.last_pulled_at)
-      WHERE EXCLUDED.first_pulled_at < n.first_pulled_at OR EXCLUDED.last_pulled_at > n.last_pulled_at
+  /**
+   * Insert-only: a node pull is written once, by the first pull stored for it (pulls of one image
+   * reference arrive in order on one partition), and a conflict is skipped without locking the row.
+   */
+  static final String INSERT_NODE_PULLS = """
+      INSERT INTO node_pulls (cluster, node, name, image_ref, first_pulled_at)
+      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+      ON CONFLICT (cluster, node, name, image_ref) DO NOTHING
       """;
 
   static String truncateStage(String table) {

@@ -16,6 +16,7 @@ import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class LedgerStore {
     database.inTransaction(connection -> {
       append(connection, "pull_events", LedgerSql.PULL_EVENT_COLUMNS, writes.pullEvents);
       upsertGrants(connection, writes.grants.values());
-      upsertNodePulls(connection, writes);
+      insertNodePulls(connection, writes);
       append(connection, "start_requests", LedgerSql.START_REQUEST_COLUMNS, writes.startRequests);
       append(connection, "start_verdicts", LedgerSql.START_VERDICT_COLUMNS, writes.startVerdicts);
       append(connection, "start_outcomes", LedgerSql.START_OUTCOME_COLUMNS, writes.startOutcomes);
@@ -111,7 +112,10 @@ public final class LedgerStore {
     if (grants.isEmpty()) {
       return;
     }
-    List<GrantRecord> rows = List.copyOf(grants);
+    // In id order: a grant recorded by a verdict (verdicts are keyed by node, pulls by digest) can
+    // be upserted by two writers at once, and the same lock order keeps them from deadlocking.
+    List<GrantRecord> rows = new ArrayList<>(grants);
+    rows.sort(Comparator.comparing(GrantRecord::grantId));
     try (PreparedStatement statement = connection.prepareStatement(LedgerSql.UPSERT_GRANTS)) {
       int i = 1;
       for (Function<GrantRecord, Object> column : List.<Function<GrantRecord, Object>>of(
@@ -126,18 +130,17 @@ public final class LedgerStore {
     }
   }
 
-  private static void upsertNodePulls(Connection connection, LedgerWrites writes) throws SQLException {
+  private static void insertNodePulls(Connection connection, LedgerWrites writes) throws SQLException {
     if (writes.nodePulls.isEmpty()) {
       return;
     }
-    List<Map.Entry<LedgerWrites.NodePullKey, Instant[]>> rows = new ArrayList<>(writes.nodePulls.entrySet());
-    try (PreparedStatement statement = connection.prepareStatement(LedgerSql.UPSERT_NODE_PULLS)) {
+    List<Map.Entry<LedgerWrites.NodePullKey, Instant>> rows = new ArrayList<>(writes.nodePulls.entrySet());
+    try (PreparedStatement statement = connection.prepareStatement(LedgerSql.INSERT_NODE_PULLS)) {
       statement.setArray(1, textArray(connection, rows, e -> e.getKey().cluster()));
       statement.setArray(2, textArray(connection, rows, e -> e.getKey().node()));
       statement.setArray(3, textArray(connection, rows, e -> e.getKey().name()));
       statement.setArray(4, textArray(connection, rows, e -> e.getKey().imageRef()));
-      statement.setArray(5, textArray(connection, rows, e -> e.getValue()[0]));
-      statement.setArray(6, textArray(connection, rows, e -> e.getValue()[1]));
+      statement.setArray(5, textArray(connection, rows, Map.Entry::getValue));
       statement.executeUpdate();
     }
   }

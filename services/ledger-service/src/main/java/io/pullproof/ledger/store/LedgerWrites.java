@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The rows one consumed batch produces, collected before a single transaction writes them.
  * Append-only rows are kept in column order of {@link LedgerSql}'s column lists; grants and node
- * pulls are merged by key here, because one multi-row upsert may not touch a row twice.
+ * pulls are merged by key here, because one multi-row upsert may not touch a row twice (a node
+ * pull keeps the batch's earliest time: the row is written once and never refreshed).
  */
 public final class LedgerWrites {
   final List<Object[]> pullEvents = new ArrayList<>();
@@ -20,7 +21,7 @@ public final class LedgerWrites {
   final List<Object[]> startOutcomes = new ArrayList<>();
   final List<RevocationRecord> revocations = new ArrayList<>();
   final Map<String, GrantRecord> grants = new LinkedHashMap<>();
-  final Map<NodePullKey, Instant[]> nodePulls = new LinkedHashMap<>();
+  final Map<NodePullKey, Instant> nodePulls = new LinkedHashMap<>();
   final List<DeadLetterRow> deadLetters = new ArrayList<>();
 
   record NodePullKey(String cluster, String node, String name, String imageRef) {}
@@ -33,8 +34,15 @@ public final class LedgerWrites {
     pullEvents.add(pullEventRow);
     grants.merge(grant.grantId(), grant, LedgerWrites::mergeGrant);
     Instant at = grant.lastVerifiedAt();
-    nodePulls.merge(new NodePullKey(cluster, node, grant.name(), grant.imageRef()), new Instant[] {at, at},
-        (a, b) -> new Instant[] {min(a[0], b[0]), max(a[1], b[1])});
+    nodePulls.merge(new NodePullKey(cluster, node, grant.name(), grant.imageRef()), at, LedgerWrites::min);
+  }
+
+  /**
+   * A grant a verdict recorded (no pull, so no trail row and no node pull): merged with the batch's
+   * other sightings of it like a pull's grant.
+   */
+  public void addRecordedGrant(GrantRecord grant) {
+    grants.merge(grant.grantId(), grant, LedgerWrites::mergeGrant);
   }
 
   public void addStartRequest(Object[] row) {
@@ -78,9 +86,5 @@ public final class LedgerWrites {
 
   private static Instant min(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
-  }
-
-  private static Instant max(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
   }
 }

@@ -3,8 +3,12 @@ package io.pullproof.ledger.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pullproof.events.ContainerStartRequested;
+import io.pullproof.events.CredentialIdentity;
+import io.pullproof.events.CredentialKind;
 import io.pullproof.events.ImagePulled;
+import io.pullproof.events.RecordedGrant;
 import io.pullproof.events.RevocationScope;
+import io.pullproof.events.VerdictReason;
 import io.pullproof.ledger.LedgerFixture;
 import io.pullproof.testkit.Events;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +115,52 @@ class LedgerIngestIT {
       f.send(f.topics().pulls(), Events.imagePulled().secret("team-a", "pull", "s-1", "hmac-sha256:k1:aa")
           .at(t0.plusSeconds(10)).build());
       LedgerFixture.await("the refreshed grant un-revoked", WAIT, () -> f.countQuietly("grants WHERE revoked_at IS NOT NULL") == 1);
+    }
+  }
+
+  @Test
+  void aVerdictsRecordedGrantReplacesTheRotatedHashAndRevocationsOfTheNewHashApply() throws Exception {
+    try (LedgerFixture f = new LedgerFixture("ingest_recorded")) {
+      f.startLedger();
+      Instant t0 = Instant.parse("2026-11-22T10:00:00Z");
+      String oldHash = "hmac-sha256:k1:aa";
+      String newHash = "hmac-sha256:k1:dd";
+      f.send(f.topics().pulls(), Events.imagePulled().node("c1", "n1").secret("team-a", "pull", "s-rot", oldHash).at(t0).build());
+      LedgerFixture.await("the pull's grant", WAIT, () -> f.countQuietly("grants") == 1);
+
+      // The secret was rotated; a pod on another node presents the new hash, the decision service
+      // allows it (SECRET_ROTATED) and records the new hash, plus another tenant's copy of the old
+      // secret under other coordinates (SECRET_HASH_MATCH, other coordinates).
+      ContainerStartRequested rotated = Events.startRequested().node("c2", "n7").pod("team-a", "app-2", "p-2")
+          .secret("team-a", "pull", "s-rot", newHash).at(t0.plusSeconds(30)).build();
+      f.send(f.topics().verdicts(), Events.verdictIssued().answering(rotated)
+          .verdict(io.pullproof.events.Verdict.ALLOW, VerdictReason.SECRET_ROTATED)
+          .recorded("team-a", "pull", "s-rot", newHash, t0).build());
+      ContainerStartRequested copied = Events.startRequested().node("c2", "n8").pod("team-c", "app-3", "p-3")
+          .secret("team-c", "copy", "s-copy", oldHash).at(t0.plusSeconds(31)).build();
+      f.send(f.topics().verdicts(), Events.verdictIssued().answering(copied)
+          .recorded("team-c", "copy", "s-copy", oldHash, t0).build());
+      // Not a secret: rejected, naming the field, and the verdicts around it are stored.
+      f.send(f.topics().verdicts(), Events.verdictIssued().answering(copied).recorded(new RecordedGrant(
+          new CredentialIdentity(CredentialKind.ANONYMOUS, null, null, null, null), t0)).build());
+
+      LedgerFixture.await("both verdicts stored and the bad one dead-lettered", WAIT,
+          () -> f.countQuietly("start_verdicts") == 2 && f.countQuietly("dead_letters") == 1);
+      assertThat(f.strings("SELECT secret_uid || ' ' || credential_hash || ' ' || cluster || ' ' || extract(epoch FROM last_verified_at)::bigint "
+          + "FROM grants ORDER BY secret_uid"))
+          .as("the rotation replaced the hash and kept the proof's age; the copy is a grant of its own in c2")
+          .containsExactly("s-copy " + oldHash + " c2 " + t0.getEpochSecond(), "s-rot " + newHash + " c1 " + t0.getEpochSecond());
+      assertThat(f.count("pull_events")).as("recording is not a pull").isEqualTo(1);
+      assertThat(f.count("node_pulls")).isEqualTo(1);
+      assertThat(f.strings("SELECT detail FROM dead_letters")).singleElement().asString()
+          .contains("recordedGrant.credential.kind");
+
+      // Revoking the new hash revokes the rotated grant: before verdicts were recorded, the ledger
+      // (and every decision instance loading it) still held the old hash and missed it.
+      f.send(f.topics().revocations(), Events.credentialRevoked().scope(RevocationScope.CREDENTIAL_HASH, newHash)
+          .at(t0.plusSeconds(60)).build());
+      LedgerFixture.await("the rotated grant revoked", WAIT, () -> f.countQuietly("grants WHERE revoked_at IS NOT NULL") == 1);
+      assertThat(f.strings("SELECT secret_uid FROM grants WHERE revoked_at IS NOT NULL")).containsExactly("s-rot");
     }
   }
 

@@ -8,14 +8,15 @@ import io.pullproof.ledger.model.GrantRecord;
 import io.pullproof.ledger.model.RevocationRecord;
 import io.pullproof.ledger.model.RevocationScope;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * The grant and node-pull upserts batch by batch, straight through {@link LedgerStore}: an older
- * or re-delivered sighting writes no row version, a newer one refreshes, revocations still follow
- * the newest verification.
+ * The grant upsert and node-pull insert batch by batch, straight through {@link LedgerStore}: an
+ * older or re-delivered sighting writes no row version, a newer one refreshes the grant (never the
+ * node pull, which the first pull writes once), revocations still follow the newest verification.
  */
 class LedgerUpsertIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -39,9 +40,9 @@ class LedgerUpsertIT {
       store.apply(pull("e-2", "n2", "hmac-sha256:k1:bb", T0.plusSeconds(60)), Map.of(PULLS, 4L));
       assertThat(f.strings(state)).containsExactly("hmac-sha256:k1:bb n1 e-2 2026-11-22 10:01:00");
       assertThat(f.strings(versions)).as("row versions untouched").containsExactly(refreshed);
-      assertThat(f.strings("SELECT concat_ws(' ', node, first_pulled_at AT TIME ZONE 'UTC', last_pulled_at AT TIME ZONE 'UTC') "
-          + "FROM node_pulls WHERE node = 'n1'"))
-          .containsExactly("n1 2026-11-22 10:00:00 2026-11-22 10:00:00");
+      String n1 = "SELECT concat_ws(' ', node, first_pulled_at AT TIME ZONE 'UTC', xmin) FROM node_pulls WHERE node = 'n1'";
+      List<String> n1First = f.strings(n1);
+      assertThat(n1First).singleElement().asString().startsWith("n1 2026-11-22 10:00:00 ");
 
       // Revoked at +90 s; a verification at the same instant does not lift it, a newer one does.
       LedgerWrites revocation = new LedgerWrites();
@@ -54,6 +55,8 @@ class LedgerUpsertIT {
       store.apply(pull("e-5", "n1", "hmac-sha256:k1:bb", T0.plusSeconds(120)), Map.of(PULLS, 6L));
       assertThat(f.strings(state)).containsExactly("hmac-sha256:k1:bb n1 e-5 2026-11-22 10:02:00");
       assertThat(f.strings("SELECT next_offset::text FROM consumed_offsets")).containsExactly("6");
+      assertThat(f.strings(n1)).as("later pulls on n1 leave its node pull as the first one wrote it").isEqualTo(n1First);
+      assertThat(f.count("node_pulls")).isEqualTo(3);
     }
   }
 
