@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How often pulls whose send failed are sent again. A send fails only after the producer gave up
+   * (delivery timeout, or the full hand-off queue), so this only adds to an outage's end.
+   */
+  private static final Duration OUTBOX_RETRY_INTERVAL = Duration.ofSeconds(30);
   /** Events that may wait for an unavailable broker before publishing fails fast (a few MiB). */
   private static final int PUBLISH_QUEUE = 20_000;
 
@@ -123,6 +128,7 @@ public final class AgentMain {
             PUBLISH_QUEUE),
         config.topics(), state, metrics));
     publisher.republishOutbox();
+    publisher.retryOutboxEvery(OUTBOX_RETRY_INTERVAL);
 
     Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumerProperties("pullproof-agent"));
     int replySlice;
