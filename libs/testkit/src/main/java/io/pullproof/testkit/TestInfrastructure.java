@@ -10,6 +10,7 @@ import io.pullproof.stack.oci.TlsMaterial;
 import io.pullproof.stack.oci.TokenIssuer;
 import io.pullproof.stack.oci.TokenIssuerConfig;
 import io.pullproof.stack.process.DebianPackages;
+import io.pullproof.stack.process.ScratchDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -138,7 +139,11 @@ public final class TestInfrastructure {
     return "it-" + shortId() + ".";
   }
 
-  /** Where a test may write files that outlive it until the JVM exits (logs of the servers live here too). */
+  /**
+   * Where a test may write files that outlive it until the JVM exits (logs of the servers live here
+   * too). At exit the servers are stopped and the directory is deleted, unless the environment sets
+   * {@code PULLPROOF_IT_KEEP} (to read the servers' logs after a failure).
+   */
   public static Path root() {
     return ROOT;
   }
@@ -164,7 +169,15 @@ public final class TestInfrastructure {
   private static Path createRoot() {
     try {
       Path root = Files.createTempDirectory("pullproof-it-");
-      Runtime.getRuntime().addShutdownHook(new Thread(TestInfrastructure::stopAll, "pullproof-testkit-stop"));
+      // Each test JVM's servers leave 100-200 MB of Kafka logs and PostgreSQL data here; kept, a
+      // build's worth of them filled /tmp by gigabytes per run.
+      boolean keep = System.getenv("PULLPROOF_IT_KEEP") != null;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopAll();
+        if (!keep) {
+          ScratchDirectory.deleteQuietly(root);
+        }
+      }, "pullproof-testkit-stop"));
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory for test servers", e);

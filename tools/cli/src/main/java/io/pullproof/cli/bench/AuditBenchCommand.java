@@ -6,7 +6,7 @@ import io.pullproof.audit.AuditQuery;
 import io.pullproof.audit.AuditReplay;
 import io.pullproof.audit.read.EventDecoder;
 import io.pullproof.audit.report.AuditReport;
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.decision.FleetPolicy;

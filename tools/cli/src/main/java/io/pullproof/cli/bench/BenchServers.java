@@ -1,6 +1,6 @@
 package io.pullproof.cli.bench;
 
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.demo.LocalServices;
 import io.pullproof.kafka.TopicNames;
 import io.pullproof.stack.KafkaBroker;

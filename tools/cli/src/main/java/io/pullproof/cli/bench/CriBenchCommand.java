@@ -16,7 +16,7 @@ import io.pullproof.agent.cri.proxy.CriProxyServer;
 import io.pullproof.agent.cri.proxy.RuntimeVersionCheck;
 import io.pullproof.agent.cri.proxy.UnixSockets;
 import io.pullproof.agent.cri.api.AuthConfig;
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.oci.RegistryClient;
 import io.pullproof.oci.RegistryCredentials;

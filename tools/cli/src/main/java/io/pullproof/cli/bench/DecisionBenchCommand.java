@@ -2,13 +2,11 @@ package io.pullproof.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.demo.LocalServices;
+import io.pullproof.cli.process.ServiceProcess;
 import io.pullproof.cli.bench.DecisionBenchAgents.Answer;
 import io.pullproof.cli.bench.DecisionBenchAgents.Run;
 import io.pullproof.decision.ClusterPolicy;
@@ -22,7 +20,6 @@ import io.pullproof.decision.VerdictPolicy;
 import io.pullproof.decision.VerificationPolicy;
 import io.pullproof.decisionservice.DecisionConfig;
 import io.pullproof.decisionservice.DecisionMain;
-import io.pullproof.decisionservice.DecisionMetrics;
 import io.pullproof.decisionservice.state.FleetState;
 import io.pullproof.decisionservice.state.LedgerSnapshotReader;
 import io.pullproof.events.ContainerStartRequested;
@@ -45,6 +42,7 @@ import io.pullproof.kit.config.ConfigSource;
 import io.pullproof.stack.KafkaBroker;
 import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
+import io.pullproof.stack.process.ChildProcess;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -59,7 +57,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.PGConnection;
@@ -132,19 +129,28 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       Map<String, Object> result = new LinkedHashMap<>();
       measureState(url, topics, layout, grants, result);
 
-      DecisionConfig config = serviceConfig(kafka.bootstrapServers(), registry.url(), url, topics, dir);
+      Map<String, String> settings = serviceSettings(kafka.bootstrapServers(), registry.url(), url, topics, dir);
+      DecisionConfig config = DecisionConfig.from(ConfigSource.of(settings));
 
+      // The service and the echo each run in a JVM of their own with the same flags, as deployed
+      // and as PERFORMANCE.md's echo baseline is defined; the agents (load generator and readers)
+      // stay here, so their garbage collections pause neither side.
       try (DecisionBenchAgents agents = new DecisionBenchAgents(client);
-          DecisionBenchEcho echo = new DecisionBenchEcho(client, ECHO_IN, ECHO_OUT, config.maxPollRecords(), config.fetchMaxWaitMs())) {
+          ChildProcess echo = ChildProcess.start("bench-echo", childJvm(DecisionBenchEcho.class.getName(),
+              kafka.bootstrapServers(), registry.url(), ECHO_IN, ECHO_OUT, String.valueOf(config.maxPollRecords()),
+              String.valueOf(config.fetchMaxWaitMs())), dir, Map.of(), dir.resolve("echo.log"))) {
         agents.read(client, topics.verdicts());
         agents.read(client, ECHO_OUT);
-        echo.start();
+        echo.awaitReady(Duration.ofSeconds(60), () -> echo.logContains(DecisionBenchEcho.READY_LINE));
 
         long coldStart = System.nanoTime();
-        try (DecisionMain.Running service = DecisionMain.start(config)) {
+        ServiceProcess service = new ServiceProcess("decision", DecisionMain.class, settings,
+            DecisionConfig.HEALTH_PORT.name(), dir, CHILD_JVM);
+        service.startInBackground();
+        try {
           Answer first = firstAnswer(agents, topics, layout, grants);
           double coldStartSeconds = (first.receivedNanos() - coldStart) / 1e9;
-          System.out.printf("cold start (start → first verdict, %,d grants): %.2f s; first verdict %s%n", grants,
+          System.out.printf("cold start (process start → first verdict, %,d grants): %.2f s; first verdict %s%n", grants,
               coldStartSeconds, first.verdict().getReason());
           result.put("coldStartSeconds", round(coldStartSeconds));
 
@@ -163,10 +169,10 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           result.put("jitWarmupSeconds", jitWarmupSeconds);
           List<Map<String, Object>> rates = new ArrayList<>();
           for (int rate : RATES) {
-            BatchTimes before = BatchTimes.of(service.metrics());
+            BatchTimes before = BatchTimes.parse(service.scrapeMetrics());
             Run decision = agents.openLoop(topics.startRequests(), rate, warmupSeconds, measureSeconds,
                 i -> request("d" + rate + "-" + i, counter[0]++, grants / 2, layout));
-            BatchTimes batches = BatchTimes.of(service.metrics()).since(before);
+            BatchTimes batches = BatchTimes.parse(service.scrapeMetrics()).since(before);
             Run raw = agents.openLoop(ECHO_IN, rate, warmupSeconds, measureSeconds,
                 i -> request("e" + rate + "-" + i, counter[0]++, grants / 2, layout));
             Map<String, Object> row = new LinkedHashMap<>();
@@ -195,10 +201,12 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           }
           result.put("rates", rates);
           if (serviceMetrics) {
-            service.metrics().scrape().lines().filter(l -> l.startsWith("pullproof_decision_batch") || l.startsWith("pullproof_kafka_batch"))
-                .forEach(System.out::println);
+            service.scrapeMetrics().lines().filter(l -> l.startsWith("pullproof_decision_batch") || l.startsWith("pullproof_kafka_batch")
+                || l.startsWith("pullproof_kafka_async")).forEach(System.out::println);
           }
           freshnessAndRevocation(agents, topics, layout, grants, samples, result);
+        } finally {
+          service.stop();
         }
       }
       result.put("grants", grants);
@@ -233,10 +241,27 @@ public final class DecisionBenchCommand implements Callable<Integer> {
    */
   static DecisionConfig serviceConfig(String bootstrapServers, String registryUrl, String jdbcUrl, TopicNames topics, Path dir)
       throws java.io.IOException {
+    return DecisionConfig.from(ConfigSource.of(serviceSettings(bootstrapServers, registryUrl, jdbcUrl, topics, dir)));
+  }
+
+  /** {@link #serviceConfig} as the settings (environment) of a decision service process. */
+  static Map<String, String> serviceSettings(String bootstrapServers, String registryUrl, String jdbcUrl, TopicNames topics,
+      Path dir) throws java.io.IOException {
     Path policy = dir.resolve("policy.json");
     Files.writeString(policy, "{\"default\": {\"verificationPolicy\": \"AlwaysVerify\"}}");
-    return DecisionConfig.from(ConfigSource.of(
-        LocalServices.decisionSettings(bootstrapServers, registryUrl, jdbcUrl, topics, SCHEMA, policy, "bench")));
+    return LocalServices.decisionSettings(bootstrapServers, registryUrl, jdbcUrl, topics, SCHEMA, policy, "bench");
+  }
+
+  /** Heap and collector of the service's and the echo's JVMs: the same for both, G1 as by default. */
+  static final List<String> CHILD_JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
+
+  private static List<String> childJvm(String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(CHILD_JVM);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(Arrays.asList(args));
+    return command;
   }
 
   /** Asks until the service just started answers (its group forming, its partitions loading); at most 2 minutes. */
@@ -452,15 +477,22 @@ public final class DecisionBenchCommand implements Callable<Integer> {
    * handle, commit) and the handler's decide-publish-acknowledged time, for one rate's deltas.
    */
   private record BatchTimes(long batches, double loopMs, double handlerMs, double requests) {
-    static BatchTimes of(MeterRegistry registry) {
-      Timer loop = registry.find("pullproof.kafka.batch.duration").tag("consumer", "decision").timer();
-      Timer handler = registry.find(DecisionMetrics.BATCH_DURATION).timer();
-      DistributionSummary size =
-          registry.find(DecisionMetrics.BATCH_SIZE).summary();
-      return new BatchTimes(loop == null ? 0 : loop.count(),
-          loop == null ? 0 : loop.totalTime(TimeUnit.MILLISECONDS),
-          handler == null ? 0 : handler.totalTime(TimeUnit.MILLISECONDS),
-          size == null ? 0 : size.totalAmount());
+    /** From the service's Prometheus text (its {@code /metrics}). */
+    static BatchTimes parse(String prometheus) {
+      return new BatchTimes((long) sample(prometheus, "pullproof_kafka_batch_duration_seconds_count{", "consumer=\"decision\""),
+          sample(prometheus, "pullproof_kafka_batch_duration_seconds_sum{", "consumer=\"decision\"") * 1000,
+          sample(prometheus, "pullproof_decision_batch_duration_seconds_sum", "") * 1000,
+          sample(prometheus, "pullproof_decision_batch_size_sum", ""));
+    }
+
+    /** The value of the first sample line starting with {@code prefix} and containing {@code label}; 0 if none. */
+    private static double sample(String prometheus, String prefix, String label) {
+      for (String line : prometheus.split("\n")) {
+        if (line.startsWith(prefix) && line.contains(label)) {
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return 0;
     }
 
     BatchTimes since(BatchTimes before) {

@@ -2,14 +2,18 @@ package io.pullproof.cli.bench;
 
 import io.pullproof.kafka.KafkaClientConfig;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -19,6 +23,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * state, no waiting for acknowledgements before the next poll, asynchronous commits.
  */
 final class DecisionBenchEcho implements AutoCloseable {
+  /** Printed by {@link #main} once the echo's partitions are assigned: the bench's readiness signal. */
+  static final String READY_LINE = "bench echo: partitions assigned";
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final String in;
@@ -45,7 +52,19 @@ final class DecisionBenchEcho implements AutoCloseable {
 
   private void run() {
     try {
-      consumer.subscribe(List.of(in));
+      consumer.subscribe(List.of(in), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          // nothing to settle: commits are asynchronous and the bench does not rebalance
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          if (!partitions.isEmpty()) {
+            System.out.println(READY_LINE + " " + partitions.size());
+          }
+        }
+      });
       while (!closing) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -61,6 +80,30 @@ final class DecisionBenchEcho implements AutoCloseable {
       consumer.close();
       producer.close();
     }
+  }
+
+  /**
+   * The echo as its own JVM, as the service runs in its own: {@code BOOTSTRAP REGISTRY_URL IN OUT
+   * MAX_POLL_RECORDS FETCH_MAX_WAIT_MS}; runs until SIGTERM.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: DecisionBenchEcho BOOTSTRAP REGISTRY_URL IN OUT MAX_POLL_RECORDS FETCH_MAX_WAIT_MS");
+      System.exit(2);
+    }
+    DecisionBenchEcho echo = new DecisionBenchEcho(new KafkaClientConfig(args[0], args[1], "bench"), args[2], args[3],
+        Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        echo.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stopped.countDown();
+    }, "bench-echo-shutdown"));
+    echo.start();
+    stopped.await();
   }
 
   @Override

@@ -14,6 +14,9 @@ import io.pullproof.ledger.api.BearerTokens;
 import io.pullproof.ledger.model.GrantFilter;
 import io.pullproof.ledger.store.LedgerQueries;
 import java.io.StringReader;
+import io.pullproof.cli.process.ServiceProcess;
+import io.pullproof.stack.process.FreePort;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -60,15 +63,18 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
   @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Requests per second offered (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--seconds", paramLabel = "N", description = "Measured seconds per phase (default 30, --quick 10); each phase first warms up for 5 s.")
+  @Option(names = "--seconds", paramLabel = "N", description = "Measured seconds per phase (default 30, --quick 10); each phase first warms up (--warmup).")
   Integer seconds;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "5",
+      description = "Seconds of the same load before each phase's measured window, not measured (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds;
 
   @Option(names = "--json", paramLabel = "FILE", required = true, description = "Where to write the result as JSON.")
   Path json;
 
   private static final String SCHEMA = "bench_api";
   private static final String TOKEN = "bench-api-token";
-  private static final int WARMUP_SECONDS = 5;
   private static final int NAMESPACES = 500;
   private static final int NAMES = 50_000;
   private static final int CLUSTERS = 5;
@@ -80,11 +86,37 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
   /** One grant query: the API path and the same lookup as a filter for {@link LedgerQueries}. */
   record Query(String kind, String path, GrantFilter filter, int limit) {}
 
+  /** What the ledger's own request timer saw (its Prometheus text): how many it answered, and the slowest. */
+  private record Served(long count, double meanMs, double maxMs) {
+    static Served parse(String prometheusText) {
+      long count = 0;
+      double sum = 0;
+      double max = 0;
+      for (String line : prometheusText.split("\n")) {
+        if (line.startsWith("pullproof_ledger_api_requests_seconds_count")) {
+          count += Math.round(value(line));
+        } else if (line.startsWith("pullproof_ledger_api_requests_seconds_sum")) {
+          sum += value(line);
+        } else if (line.startsWith("pullproof_ledger_api_requests_seconds_max")) {
+          max = Math.max(max, value(line) * 1000);
+        }
+      }
+      return new Served(count, count == 0 ? 0 : sum * 1000 / count, max);
+    }
+
+    private static double value(String line) {
+      return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     int n = grants != null ? grants : quick ? 200_000 : 1_000_000;
     if (n < 1_000 || n > 20_000_000) {
       throw new BadInputException("--grants " + n + ": must be from 1000 to 20000000");
+    }
+    if (warmupSeconds < 0 || warmupSeconds > 600) {
+      throw new BadInputException("--warmup " + warmupSeconds + ": must be from 0 to 600 seconds");
     }
     if (rate < 1 || rate > 20_000) {
       throw new BadInputException("--rate " + rate + ": must be from 1 to 20000");
@@ -95,14 +127,26 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
     }
     try (BenchServers servers = BenchServers.start("ledger-api")) {
       long loadStart = System.nanoTime();
-      LedgerConfig config = ledgerConfig(servers);
+      Map<String, String> settings = ledgerSettings(servers);
+      LedgerConfig config = LedgerConfig.from(ConfigSource.of(settings));
       load(servers.jdbcUrl(), n);
       System.out.printf("loaded %,d grants in %.1f s%n", n, (System.nanoTime() - loadStart) / 1e9);
-      List<Query> queries = queries(n, rate * (WARMUP_SECONDS + measureSeconds));
+      List<Query> queries = queries(n, rate * (warmupSeconds + measureSeconds));
 
+      // The ledger runs as deployed: a JVM of its own (the flags of bench decision's service), so
+      // the load generator's garbage and JIT work do not pause it, nor its the generator's.
+      int apiPort = FreePort.pick();
+      settings.put(LedgerConfig.HTTP_PORT.name(), Integer.toString(apiPort));
+      ServiceProcess ledger = new ServiceProcess("ledger", LedgerMain.class, settings, LedgerConfig.HEALTH_PORT.name(),
+          servers.dir, DecisionBenchCommand.CHILD_JVM);
       OpenLoop.Run api;
-      try (LedgerMain.Running ledger = LedgerMain.start(config)) {
-        api = viaApi(ledger.apiPort(), queries, measureSeconds);
+      Served served;
+      ledger.start();
+      try {
+        api = viaApi(apiPort, queries, measureSeconds);
+        served = Served.parse(ledger.scrapeMetrics());
+      } finally {
+        ledger.stop();
       }
       OpenLoop.Run raw = viaJdbc(config, queries, measureSeconds);
 
@@ -110,12 +154,20 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
       result.put("grants", n);
       result.put("rate", rate);
       result.put("measuredSeconds", measureSeconds);
-      result.put("warmupSeconds", WARMUP_SECONDS);
+      result.put("warmupSeconds", warmupSeconds);
       result.put("apiP50Ms", round(api.p50Ms()));
       result.put("apiP99Ms", round(api.p99Ms()));
       result.put("apiMaxMs", round(api.maxMs()));
       result.put("apiErrors", api.errors());
       result.put("apiUnanswered", api.unanswered());
+      result.put("apiRequestsSent", queries.size());
+      result.put("apiMaxMsBySecond", OpenLoop.maxMsBySecond(api));
+      result.put("rawJdbcMaxMsBySecond", OpenLoop.maxMsBySecond(raw));
+      result.put("apiRequestsAnsweredByLedger", served.count());
+      result.put("apiMeanInsideLedgerMs", round(served.meanMs()));
+      result.put("apiSlowestInsideLedgerMs", round(served.maxMs()));
+      result.put("apiFailedOrUnansweredExamples", OpenLoop.withoutLatency(api, 10).stream()
+          .map(i -> "#" + i + " " + queries.get(i).path()).toList());
       result.put("rawJdbcP50Ms", round(raw.p50Ms()));
       result.put("rawJdbcP99Ms", round(raw.p99Ms()));
       result.put("rawJdbcMaxMs", round(raw.maxMs()));
@@ -131,8 +183,9 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
       result.put("quick", quick);
       result.put("queryMix", "40% GET /api/v1/grants/{imageRef}; 15% each ?name, ?secretUid, ?namespace, ?cluster&node with limit="
           + LISTING_LIMIT + "; uniformly random grants, seed 42");
+      result.put("ledgerJvm", String.join(" ", DecisionBenchCommand.CHILD_JVM) + " (a JVM of its own)");
       result.put("loadGenerator", "open-loop, constant rate, latency from each request's due time; Vert.x HTTP/1.1 client, "
-          + CONNECTIONS + " keep-alive connections, in the benchmark's JVM beside the service");
+          + CONNECTIONS + " keep-alive connections, in the benchmark's JVM (the ledger in its own)");
       result.put("rawBaseline", "the same request list as LedgerQueries.grants(...) over JDBC (pool of " + config.dbPoolSize()
           + " connections, as many threads) at the same rate, same open-loop timing; no HTTP, JSON or auth");
       result.put("dbPoolSize", config.dbPoolSize());
@@ -152,9 +205,8 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static LedgerConfig ledgerConfig(BenchServers servers) {
-    Map<String, String> settings = servers.ledgerSettings(new TopicNames("bench."), SCHEMA, "bench reader " + BearerTokens.hash(TOKEN));
-    return LedgerConfig.from(ConfigSource.of(settings));
+  private static Map<String, String> ledgerSettings(BenchServers servers) {
+    return servers.ledgerSettings(new TopicNames("bench."), SCHEMA, "bench reader " + BearerTokens.hash(TOKEN));
   }
 
   /**
@@ -237,24 +289,41 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
   /**
    * HTTP/1.1 keep-alive over at most {@link #CONNECTIONS} connections, like wrk2's fixed
    * connections: a request due while all are busy waits for one, and that wait counts.
+   *
+   * <p>Each request's chain runs on the client's event loop. Started from the load generator's
+   * thread, a callback attached to an already completed future ran on that thread, and when
+   * {@code body()} was asked for only after the event loop had read the whole response, its future
+   * never completed: 14-22 of 15,000 requests "unanswered" per quick run, while the ledger's own
+   * timer counted all 15,000 answered.
    */
   private OpenLoop.Run viaApi(int port, List<Query> queries, int measureSeconds) throws InterruptedException {
     Vertx vertx = Vertx.vertx();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-    System.out.printf("ledger API: %,d requests/s for %d + %d s ...%n", rate, WARMUP_SECONDS, measureSeconds);
+    Context loop = vertx.getOrCreateContext();
+    System.out.printf("ledger API: %,d requests/s for %d + %d s ...%n", rate, warmupSeconds, measureSeconds);
     try {
-      return OpenLoop.run(rate, WARMUP_SECONDS, measureSeconds, i -> http
-          .request(new RequestOptions().setMethod(HttpMethod.GET).setURI(queries.get(i).path())
-              .putHeader("Authorization", "Bearer " + TOKEN))
-          .compose(request -> request.send())
-          .compose(response -> response.body().map(body -> {
-            if (response.statusCode() != 200) {
-              throw new IllegalStateException(queries.get(i).path() + ": HTTP " + response.statusCode());
-            }
-            return body.length();
-          }))
-          .toCompletionStage());
+      return OpenLoop.run(rate, warmupSeconds, measureSeconds, i -> {
+        CompletableFuture<Integer> answered = new CompletableFuture<>();
+        loop.runOnContext(v -> http
+            .request(new RequestOptions().setMethod(HttpMethod.GET).setURI(queries.get(i).path())
+                .putHeader("Authorization", "Bearer " + TOKEN))
+            .compose(request -> request.send())
+            .compose(response -> response.body().map(body -> {
+              if (response.statusCode() != 200) {
+                throw new IllegalStateException(queries.get(i).path() + ": HTTP " + response.statusCode());
+              }
+              return body.length();
+            }))
+            .onComplete(done -> {
+              if (done.succeeded()) {
+                answered.complete(done.result());
+              } else {
+                answered.completeExceptionally(done.cause());
+              }
+            }));
+        return answered;
+      });
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
@@ -263,10 +332,10 @@ public final class LedgerApiBenchCommand implements Callable<Integer> {
   private OpenLoop.Run viaJdbc(LedgerConfig config, List<Query> queries, int measureSeconds) throws InterruptedException {
     int connections = config.dbPoolSize();
     ExecutorService workers = Executors.newFixedThreadPool(connections);
-    System.out.printf("raw JDBC: %,d queries/s for %d + %d s ...%n", rate, WARMUP_SECONDS, measureSeconds);
+    System.out.printf("raw JDBC: %,d queries/s for %d + %d s ...%n", rate, warmupSeconds, measureSeconds);
     try (Database database = Database.open(new DatabaseConfig(config.dbUrl(), null, null, SCHEMA, connections), "bench-api-raw", "classpath:db/ledger")) {
       LedgerQueries lookups = new LedgerQueries(database);
-      return OpenLoop.run(rate, WARMUP_SECONDS, measureSeconds, i -> CompletableFuture.supplyAsync(() -> {
+      return OpenLoop.run(rate, warmupSeconds, measureSeconds, i -> CompletableFuture.supplyAsync(() -> {
         try {
           Query query = queries.get(i);
           lookups.grants(query.filter(), null, query.limit());

@@ -31,6 +31,33 @@ final class OpenLoop {
     }
   }
 
+  /** The slowest answer (ms) among the requests due in each second of the measured window. */
+  static java.util.List<Double> maxMsBySecond(Run run) {
+    java.util.List<Double> seconds = new java.util.ArrayList<>();
+    for (int from = 0; from < run.latencies().length; from += run.rate()) {
+      long max = 0;
+      for (int j = from; j < Math.min(from + run.rate(), run.latencies().length); j++) {
+        max = Math.max(max, run.latencies()[j]);
+      }
+      seconds.add(Math.round(max / 1e4) / 100.0);
+    }
+    return seconds;
+  }
+
+  /**
+   * Request numbers (as passed to {@code send}) of up to {@code max} measured requests that got no
+   * latency: failed or unanswered. For the JSON, so a lost request can be looked at.
+   */
+  static java.util.List<Integer> withoutLatency(Run run, int max) {
+    java.util.List<Integer> found = new java.util.ArrayList<>();
+    for (int j = 0; j < run.latencies().length && found.size() < max; j++) {
+      if (run.latencies()[j] == 0) {
+        found.add(run.firstMeasured() + j);
+      }
+    }
+    return found;
+  }
+
   /**
    * Offers {@code rate} requests a second for {@code warmupSeconds + measureSeconds}; {@code send}
    * starts request {@code i} and must not block. Waits up to 15 s for the last answers.

@@ -1,11 +1,13 @@
 package io.pullproof.cli.chaos;
 
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.BadInputException;
 import io.pullproof.cli.PullproofCommand;
 import io.pullproof.cli.demo.DemoCommand;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +73,7 @@ public final class ChaosCommand implements Callable<Integer> {
     // Ctrl-C or SIGTERM: the child JVMs and servers are stopped by ChildProcess's exit hook.
     try {
       for (ChaosScenario scenario : selected) {
-        results.add(new ScenarioRun(scenario, servers, dir.resolve(scenario.id), timing, seed, System.out).run());
+        results.add(runOne(scenario, servers, dir, timing));
         Map<String, Object> last = results.get(results.size() - 1);
         System.out.printf("chaos %s: sent %s, stored %s, lost %s, duplicated %s, unsafe ALLOWs %s: %s%n", scenario.id,
             last.get("sent"), last.get("stored"), last.get("lost"), last.get("duplicated"), last.get("unsafeAllows"),
@@ -95,6 +97,27 @@ public final class ChaosCommand implements Callable<Integer> {
       ScratchDirectory.deleteQuietly(dir);
     }
     return allPassed ? PullproofCommand.EXIT_OK : EXIT_FAILED_SCENARIO;
+  }
+
+  /**
+   * One scenario; one that breaks (a server that does not come back, a deployment that does not
+   * start) is a failed scenario with the error as its reason, and the run goes on to the next one,
+   * so the JSON always tells what happened to each.
+   */
+  private Map<String, Object> runOne(ChaosScenario scenario, ChaosServers servers, Path dir, ScenarioRun.Timing timing)
+      throws InterruptedException {
+    try {
+      return new ScenarioRun(scenario, servers, dir.resolve(scenario.id), timing, seed, System.out).run();
+    } catch (IOException | SQLException | RuntimeException e) {
+      System.out.println("chaos " + scenario.id + ": broke: " + e);
+      e.printStackTrace(System.out);
+      Map<String, Object> broken = new LinkedHashMap<>();
+      broken.put("name", scenario.id);
+      broken.put("description", scenario.description);
+      broken.put("passed", false);
+      broken.put("failures", List.of("the scenario broke: " + e));
+      return broken;
+    }
   }
 
   private static void print(List<Map<String, Object>> results) {

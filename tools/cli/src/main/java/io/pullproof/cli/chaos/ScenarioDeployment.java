@@ -2,8 +2,9 @@ package io.pullproof.cli.chaos;
 
 import io.pullproof.agent.AgentConfig;
 import io.pullproof.agent.AgentMain;
-import io.pullproof.cli.ScratchDirectory;
+import io.pullproof.stack.process.ScratchDirectory;
 import io.pullproof.cli.demo.LocalServices;
+import io.pullproof.cli.process.ServiceProcess;
 import io.pullproof.decisionservice.DecisionConfig;
 import io.pullproof.decisionservice.DecisionMain;
 import io.pullproof.kafka.TopicLayout;
@@ -64,7 +65,8 @@ final class ScenarioDeployment implements AutoCloseable {
     Map<String, String> ledgerSettings = LocalServices.ledgerSettings(servers.bootstrap(), servers.schemaRegistryUrl(),
         servers.jdbcUrl(), topics, schema, LocalServices.tokenEntry("chaos", "reader", LocalServices.newToken()));
     ledgerSettings.put(LedgerConfig.KAFKA_PROPERTIES.name(), GROUP_PROPERTIES);
-    this.ledger = new ServiceProcess("ledger", LedgerMain.class, ledgerSettings, LedgerConfig.HEALTH_PORT.name(), dir);
+    this.ledger = new ServiceProcess("ledger", LedgerMain.class, ledgerSettings, LedgerConfig.HEALTH_PORT.name(), dir,
+        ServiceProcess.SMALL_JVM);
   }
 
   /** Creates the topics and starts the ledger, {@code decisionCount} decision instances and {@code agentCount} agents. */
@@ -103,7 +105,8 @@ final class ScenarioDeployment implements AutoCloseable {
     Map<String, String> settings = LocalServices.decisionSettings(servers.bootstrap(), servers.schemaRegistryUrl(),
         servers.jdbcUrl(), topics, schema, policy, id);
     settings.put(DecisionConfig.KAFKA_PROPERTIES.name(), GROUP_PROPERTIES);
-    ServiceProcess decision = new ServiceProcess(id, DecisionMain.class, settings, DecisionConfig.HEALTH_PORT.name(), dir);
+    ServiceProcess decision = new ServiceProcess(id, DecisionMain.class, settings, DecisionConfig.HEALTH_PORT.name(), dir,
+        ServiceProcess.SMALL_JVM);
     decisions.add(decision);
     return decision;
   }
@@ -129,7 +132,8 @@ final class ScenarioDeployment implements AutoCloseable {
     env.put(AgentConfig.REGISTRY_CA_FILE.name(), servers.registryCa().toString());
     env.put(AgentConfig.REGISTRY_CONNECT_TIMEOUT.name(), "1s");
     env.put(AgentConfig.REGISTRY_REQUEST_TIMEOUT.name(), "3s");
-    Agent agent = new Agent(new ServiceProcess("agent-" + index, AgentMain.class, env, AgentConfig.HEALTH_PORT.name(), dir),
+    Agent agent = new Agent(new ServiceProcess("agent-" + index, AgentMain.class, env, AgentConfig.HEALTH_PORT.name(), dir,
+        ServiceProcess.SMALL_JVM),
         URI.create("http://127.0.0.1:" + apiPort), state);
     agents.add(agent);
     return agent;

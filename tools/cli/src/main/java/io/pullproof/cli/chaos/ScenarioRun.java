@@ -1,6 +1,7 @@
 package io.pullproof.cli.chaos;
 
 import io.pullproof.cli.chaos.ScenarioDeployment.Agent;
+import io.pullproof.cli.process.ServiceProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

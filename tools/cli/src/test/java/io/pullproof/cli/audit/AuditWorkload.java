@@ -211,10 +211,16 @@ final class AuditWorkload {
     for (SpecificRecord event : events) {
       pending.add(record(topics, event));
     }
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(kafka.producerProperties())) {
-      // On a loaded machine a fresh topic's partitions can refuse writes until their leader is
-      // ready, long enough for batches to expire: re-send what failed (nothing of it was written),
-      // and fail loudly if a record still cannot be written, since the report counts every event.
+    // One request in flight per connection: the topics were created just now, and a partition's
+    // first request can fail NOT_LEADER_OR_FOLLOWER while the next one is appended; the idempotent
+    // producer then retries the first into OUT_OF_ORDER_SEQUENCE_NUMBER until its 2-minute delivery
+    // timeout (KAFKA-15591; AuditReplayIT took 145-274 s instead of 33 s in CI because of it).
+    Map<String, Object> properties = new java.util.HashMap<>(kafka.producerProperties());
+    properties.put("max.in.flight.requests.per.connection", "1");
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(properties)) {
+      // Should a send still fail, re-send what failed (with one request in flight a failed batch
+      // was not written), and fail loudly if a record still cannot be written, since the report
+      // counts every event.
       for (int attempt = 1; !pending.isEmpty(); attempt++) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
         for (ProducerRecord<String, SpecificRecord> record : pending) {

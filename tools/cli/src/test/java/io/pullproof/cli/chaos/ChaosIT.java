@@ -22,6 +22,8 @@ class ChaosIT {
 
     InProcessCli run = InProcessCli.run("chaos", "--quick", "--json", json.toString());
 
+    // The command's progress goes to System.out (the test log); picocli's err holds an escaped exception.
+    assertThat(json).as("no result written; exit %d, stderr:%n%s", run.exitCode(), run.err()).exists();
     JsonNode result = new ObjectMapper().readTree(json.toFile());
     JsonNode scenarios = result.path("scenarios");
     assertThat(scenarios).hasSize(ChaosScenario.values().length);

@@ -1,4 +1,4 @@
-package io.pullproof.cli;
+package io.pullproof.stack.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deleting a directory tree a command created for its own servers and data. */
+/** Deleting a directory tree a command or a test run created for its own servers and data. */
 public final class ScratchDirectory {
   private ScratchDirectory() {}
 
