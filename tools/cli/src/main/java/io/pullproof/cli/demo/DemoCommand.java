@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
   int injectBypass;
 
   @Option(names = "--inject-tamper", defaultValue = "0", paramLabel = "N",
-      description = "Publish N extra verdicts contradicting already enforced ones (for `audit replay` to find).")
+      description = "Publish N extra REPULL verdicts contradicting ALLOWs already enforced (for `audit replay` to find).")
   int injectTamper;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of the workload (default: ${DEFAULT-VALUE}).")

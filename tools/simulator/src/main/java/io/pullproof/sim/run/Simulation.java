@@ -300,8 +300,11 @@ public final class Simulation {
           nodeCredential(id), proofCredential(proof, start, id), false, result.registryRoundTrips(), result.latencyNanos(),
           result.started()));
       StartDecision decision = result.decision();
-      if (decision.verdict() != null && decision.requestId() != null && (decision.source() == DecisionSource.VERDICT
-          || decision.source() == DecisionSource.REGISTRY_VERIFICATION)) {
+      // Only the service's ALLOWs are tampered with. A service REPULL may be one the audit explains
+      // by propagation (the pull that makes its recomputation ALLOW had not reached the service),
+      // and a forged ALLOW would then agree with the recomputation instead of contradicting it.
+      if (decision.verdict() != null && decision.requestId() != null && decision.source() == DecisionSource.VERDICT
+          && decision.verdict().getVerdict() == Verdict.ALLOW) {
         if (tampersLeft.get() > 0 && ThreadLocalRandom.current().nextDouble() < INJECT_CHANCE
             && tampersLeft.getAndDecrement() > 0) {
           tamper(node, decision.verdict());
@@ -414,15 +417,15 @@ public final class Simulation {
     counts.bypassed();
   }
 
-  /** One extra verdict for an already enforced request: same requestId, new eventId, the opposite verdict. */
+  /** One extra verdict for an ALLOWed request: same requestId, new eventId, the opposite verdict. */
   private void tamper(SimulatedNode node, StartVerdictIssued legitimate) {
-    boolean wasAllow = legitimate.getVerdict() == Verdict.ALLOW;
     StartVerdictIssued forged = StartVerdictIssued.newBuilder(legitimate)
         .setEventId(UUID.randomUUID().toString())
         .setOccurredAt(Instant.now())
-        .setVerdict(wasAllow ? Verdict.REPULL : Verdict.ALLOW)
-        .setReason(wasAllow ? VerdictReason.NO_MATCHING_CREDENTIAL : VerdictReason.SECRET_HASH_MATCH)
+        .setVerdict(Verdict.REPULL)
+        .setReason(VerdictReason.NO_MATCHING_CREDENTIAL)
         .setGrantId(null)
+        .setRecordedGrant(null)
         .build();
     nodes.publishVerdict(node, forged).join();
     counts.tampered();
