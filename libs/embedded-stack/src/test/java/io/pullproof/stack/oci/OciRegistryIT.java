@@ -5,6 +5,7 @@ import io.pullproof.oci.RegistryCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pullproof.stack.process.DebianPackages;
 import io.pullproof.stack.process.FreePort;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,8 @@ class OciRegistryIT {
   @BeforeAll
   static void startRegistriesAndPushImages() throws IOException {
     // Under target/ rather than a temp dir, so the registry logs stay for a failed run.
+    // The test kit installs what it needs on a fresh machine, as `./pullproof test` promises.
+    DebianPackages.ensureInstalled(List.of(DebianPackages.DOCKER_REGISTRY), System.out::println);
     Path workDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "oci-registry-it-");
     issuer = new TokenIssuer(TlsMaterial.loadOrCreate(workDir.resolve("tls")), TokenIssuerConfig.defaults()).start();
     for (RegistryCredentials user : new RegistryCredentials[] {ALICE, BOB, READER}) {
