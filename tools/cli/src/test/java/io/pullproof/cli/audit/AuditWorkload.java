@@ -17,7 +17,9 @@ import io.pullproof.kafka.TopicLayout;
 import io.pullproof.kafka.TopicNames;
 import io.pullproof.kafka.TopicProvisioner;
 import io.pullproof.testkit.Events;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * </ol>
  */
 final class AuditWorkload {
-  static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+  /**
+   * Recent, not a fixed date: the records carry their events' times as Kafka timestamps, and the
+   * verdicts topic keeps 24 h (TopicLayout.VERDICT_RETENTION_MS), so a fixed T0 made the broker
+   * delete verdicts mid-test once it was a day old (reads of one log shrank from 190 to 128 records).
+   */
+  static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(30));
   static final int TENANTS = 4;
 
   final List<SpecificRecord> events = new ArrayList<>();
