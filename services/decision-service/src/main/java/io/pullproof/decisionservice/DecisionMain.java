@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionMain {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionMain.class);
+  /**
+   * Connections that read a partition load's ledger snapshot in parallel: decoding a million rows
+   * is CPU work the JDBC driver does on the reading thread, so one per core, up to 4.
+   */
+  public static final int SNAPSHOT_READERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private DecisionMain() {}
 
@@ -105,7 +110,7 @@ public final class DecisionMain {
         topics.pulls(), topics.revocations(), metrics::applied));
     int partitions = keyedPartitions(feedConsumer, topics);
     LedgerSnapshotReader snapshot = shutdown.started("ledger snapshot reader", new LedgerSnapshotReader(
-        database(config), config.ledgerGroup()));
+        database(config), config.ledgerGroup(), SNAPSHOT_READERS));
     startFeed(config, topics, snapshot, state, feed);
 
     Map<String, Object> producerProperties = new HashMap<>(kafka.producerProperties());
@@ -209,7 +214,7 @@ public final class DecisionMain {
   private static DatabaseConfig database(DecisionConfig config) {
     try {
       return new DatabaseConfig(config.dbUrl(), config.dbUser().isEmpty() ? null : config.dbUser(),
-          config.dbPassword().isEmpty() ? null : config.dbPassword(), config.ledgerSchema(), 2);
+          config.dbPassword().isEmpty() ? null : config.dbPassword(), config.ledgerSchema(), SNAPSHOT_READERS + 1);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(DecisionConfig.DB_URL.name() + ": " + e.getMessage());
     }

@@ -170,7 +170,14 @@ public final class FleetState {
   }
 
   /** A partition index being loaded, and how many revocations it has seen. */
-  public record PartitionLoad(InMemoryGrantIndex index, int revocationsApplied) {}
+  public record PartitionLoad(InMemoryGrantIndex index, int revocationsApplied) {
+    /** Adds a snapshot grant; the snapshot's reader threads call this at the same time. */
+    public void put(Grant grant) {
+      synchronized (index) {
+        index.put(grant);
+      }
+    }
+  }
 
   /** Access for the decision thread, valid only inside {@link #read}. */
   public interface Reader {

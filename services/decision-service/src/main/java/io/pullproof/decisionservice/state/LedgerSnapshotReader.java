@@ -12,11 +12,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +36,27 @@ import org.slf4j.LoggerFactory;
 public final class LedgerSnapshotReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerSnapshotReader.class);
   private static final int FETCH_SIZE = 10_000;
+  /** A slice worth a connection and a thread: below this the table is read in one piece. */
+  static final long MIN_PAGES_PER_SLICE = 1_000;
+  /** Past any page a table can have (block numbers are 32-bit). */
+  private static final long LAST_PAGE = 0xFFFF_FFFFL;
 
   private final HikariDataSource pool;
   private final String ledgerGroup;
+  private final int readers;
+  /** Runs after the snapshot is exported, before any slice is read: a seam for the consistency test. */
+  Runnable afterExport = () -> {};
 
   /**
    * @param database where the ledger's tables are ({@code schema} = the ledger's schema)
    * @param ledgerGroup the ledger's consumer group, as written in {@code consumed_offsets}
+   * @param readers connections that read the grants in parallel (at most the pool's size)
    */
-  public LedgerSnapshotReader(DatabaseConfig database, String ledgerGroup) {
+  public LedgerSnapshotReader(DatabaseConfig database, String ledgerGroup, int readers) {
+    if (readers < 1 || readers > database.poolSize()) {
+      throw new IllegalArgumentException("snapshot readers must be 1.." + database.poolSize() + " (the pool), got " + readers);
+    }
+    this.readers = readers;
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("decision-snapshot");
     hikari.setJdbcUrl(database.jdbcUrl());
@@ -103,23 +123,120 @@ public final class LedgerSnapshotReader implements AutoCloseable {
     }
   }
 
-  /** Receives the grants of one partition. */
+  /** Receives the grants of one partition; called from several reader threads at once. */
   public interface GrantSink {
     void grant(int partition, Grant grant);
   }
 
   /**
    * Streams the grants whose image reference hashes into {@code partitions} (of
-   * {@code partitionCount}) to {@code sink}; returns the pulls-topic offsets they cover.
+   * {@code partitionCount}) to {@code sink}, from {@link #readers} connections in parallel, each
+   * reading a slice of the table's pages in one exported snapshot; returns the pulls-topic offsets
+   * that snapshot covers. The first connection's transaction exports the snapshot and stays open
+   * until every slice is read, so all slices and the offsets are one consistent picture.
    */
   public Map<Integer, Long> readGrants(String pullsTopic, Set<Integer> partitions, int partitionCount, GrantSink sink)
       throws SQLException {
     try (Connection connection = pool.getConnection()) {
       try {
         Map<Integer, Long> offsets = offsets(connection, pullsTopic);
-        long skipped = 0;
-        try (PreparedStatement statement = streaming(connection, LedgerSnapshotSql.GRANTS);
-            ResultSet rows = statement.executeQuery()) {
+        long pages = Database.query(connection, LedgerSnapshotSql.GRANT_PAGES, rows -> rows.getLong(1)).get(0);
+        int slices = (int) Math.max(1, Math.min(readers, pages / MIN_PAGES_PER_SLICE));
+        long[] bounds = new long[slices + 1];
+        for (int i = 1; i < slices; i++) {
+          bounds[i] = pages * i / slices;
+        }
+        bounds[slices] = LAST_PAGE; // whatever the table grew by since: the snapshot filters it
+        Slices reading = new Slices(partitions, partitionCount, sink);
+        if (slices > 1) {
+          String snapshotId = Database.query(connection, LedgerSnapshotSql.EXPORT_SNAPSHOT, rows -> rows.getString(1)).get(0);
+          afterExport.run();
+          ExecutorService others = Executors.newFixedThreadPool(slices - 1, runnable -> {
+            Thread thread = new Thread(runnable, "decision-snapshot-reader");
+            thread.setDaemon(true);
+            return thread;
+          });
+          try {
+            List<Future<Void>> read = new ArrayList<>();
+            for (int i = 1; i < slices; i++) {
+              long from = bounds[i];
+              long to = bounds[i + 1];
+              read.add(others.submit(() -> {
+                reading.readImported(snapshotId, from, to);
+                return null;
+              }));
+            }
+            reading.read(connection, bounds[0], bounds[1]);
+            for (Future<Void> slice : read) {
+              await(slice);
+            }
+          } finally {
+            others.shutdownNow();
+          }
+        } else {
+          reading.read(connection, 0, LAST_PAGE);
+        }
+        if (reading.skipped.get() > 0) {
+          LOG.warn("skipped {} grant rows without the coordinates their kind needs", reading.skipped.get());
+        }
+        return offsets;
+      } finally {
+        // Commit, not rollback: the read-only transaction changed nothing, and a rollback would
+        // also undo the driver's SET search_path of a fresh connection (it runs in the first
+        // transaction when auto-commit is off), losing the ledger schema for the next use.
+        connection.commit();
+      }
+    }
+  }
+
+  private static void await(Future<Void> slice) throws SQLException {
+    try {
+      slice.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while reading the ledger snapshot", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new SQLException("reading a slice of the ledger snapshot failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** One parallel read of the grants: the filter and sink shared by its slices. */
+  private final class Slices {
+    private final Set<Integer> partitions;
+    private final int partitionCount;
+    private final GrantSink sink;
+    private final AtomicLong skipped = new AtomicLong();
+
+    Slices(Set<Integer> partitions, int partitionCount, GrantSink sink) {
+      this.partitions = partitions;
+      this.partitionCount = partitionCount;
+      this.sink = sink;
+    }
+
+    /** Reads pages {@code [from, to)} on a connection of its own, in the exported snapshot. */
+    void readImported(String snapshotId, long from, long to) throws SQLException {
+      try (Connection connection = pool.getConnection()) {
+        try {
+          // End whatever a fresh connection's set-up began, so the import is the first statement.
+          connection.commit();
+          try (Statement statement = connection.createStatement()) {
+            statement.execute(LedgerSnapshotSql.importSnapshot(snapshotId));
+          }
+          read(connection, from, to);
+        } finally {
+          connection.commit();
+        }
+      }
+    }
+
+    void read(Connection connection, long from, long to) throws SQLException {
+      try (PreparedStatement statement = streaming(connection, LedgerSnapshotSql.GRANTS_IN_PAGES)) {
+        statement.setLong(1, from);
+        statement.setLong(2, to);
+        try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             String imageRef = rows.getString(1);
             int partition = KeyPartitioner.partition(imageRef, partitionCount);
@@ -128,21 +245,12 @@ public final class LedgerSnapshotReader implements AutoCloseable {
             }
             Grant grant = grant(rows, imageRef);
             if (grant == null) {
-              skipped++;
+              skipped.incrementAndGet();
             } else {
               sink.grant(partition, grant);
             }
           }
         }
-        if (skipped > 0) {
-          LOG.warn("skipped {} grant rows without the coordinates their kind needs", skipped);
-        }
-        return offsets;
-      } finally {
-        // Commit, not rollback: the read-only transaction changed nothing, and a rollback would
-        // also undo the driver's SET search_path of a fresh connection (it runs in the first
-        // transaction when auto-commit is off), losing the ledger schema for the next use.
-        connection.commit();
       }
     }
   }

@@ -22,11 +22,31 @@ final class LedgerSnapshotSql {
       FROM revocations ORDER BY occurred_at, revocation_id
       """;
 
-  /** Every grant; the caller keeps those of its partitions (the partition is a hash of image_ref). */
-  static final String GRANTS = """
+  /**
+   * Every grant in heap pages {@code [?, ?)} of the table; the caller keeps those of its partitions
+   * (the partition is a hash of image_ref). Page ranges let several connections read slices of one
+   * snapshot in parallel: PostgreSQL 14+ reads only the range (TID range scan), older versions
+   * filter a full scan, which is slower but just as correct.
+   */
+  static final String GRANTS_IN_PAGES = """
       SELECT image_ref, name, kind, credential_hash, secret_namespace, secret_name, secret_uid,
              service_account_namespace, service_account_name, service_account_uid,
              (extract(epoch from last_verified_at) * 1000)::bigint, cluster
       FROM grants
+      WHERE ctid >= format('(%s,0)', ?::bigint)::tid AND ctid < format('(%s,0)', ?::bigint)::tid
       """;
+
+  /** Heap pages of the grants table now (pages added later are past the last slice's end, see below). */
+  static final String GRANT_PAGES = "SELECT pg_relation_size('grants') / current_setting('block_size')::bigint";
+
+  /** Names this transaction's snapshot so other connections can read exactly what it reads. */
+  static final String EXPORT_SNAPSHOT = "SELECT pg_export_snapshot()";
+
+  /** Must be the first statement of the importing transaction; the id is quoted by the caller. */
+  static String importSnapshot(String snapshotId) {
+    if (!snapshotId.matches("[0-9A-Fa-f-]+")) {
+      throw new IllegalArgumentException("unexpected snapshot id: " + snapshotId);
+    }
+    return "SET TRANSACTION SNAPSHOT '" + snapshotId + "'";
+  }
 }

@@ -60,7 +60,7 @@ public final class PartitionLoader implements AssignmentHook {
     partitions.forEach(p -> loads.put(p, state.newPartitionLoad(expected)));
     Map<Integer, Long> offsets;
     try {
-      offsets = snapshot.readGrants(pullsTopic, partitions, partitionCount, (p, grant) -> loads.get(p).index().put(grant));
+      offsets = snapshot.readGrants(pullsTopic, partitions, partitionCount, (p, grant) -> loads.get(p).put(grant));
     } catch (SQLException e) {
       throw new ClassifiedException(FailureClass.TRANSIENT, "cannot read the ledger snapshot: " + e.getMessage(), e);
     }

@@ -341,8 +341,9 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     Map<Integer, FleetState.PartitionLoad> loads = new HashMap<>();
     int partitions = layout.eventPartitions();
     IntStream.range(0, partitions).forEach(p -> loads.put(p, state.newPartitionLoad(grants / partitions)));
-    try (LedgerSnapshotReader reader = new LedgerSnapshotReader(new DatabaseConfig(url, null, null, SCHEMA, 1), "none")) {
-      reader.readGrants(topics.pulls(), loads.keySet(), partitions, (p, grant) -> loads.get(p).index().put(grant));
+    try (LedgerSnapshotReader reader = new LedgerSnapshotReader(new DatabaseConfig(url, null, null, SCHEMA, DecisionMain.SNAPSHOT_READERS),
+        "none", DecisionMain.SNAPSHOT_READERS)) {
+      reader.readGrants(topics.pulls(), loads.keySet(), partitions, (p, grant) -> loads.get(p).put(grant));
     }
     loads.forEach(state::install);
     double loadSeconds = seconds(loadStart);
