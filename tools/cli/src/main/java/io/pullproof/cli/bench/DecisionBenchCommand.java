@@ -43,7 +43,9 @@ import io.pullproof.stack.KafkaBroker;
 import io.pullproof.stack.PostgresServer;
 import io.pullproof.stack.SchemaRegistryServer;
 import io.pullproof.stack.process.ChildProcess;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +155,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           System.out.printf("cold start (process start → first verdict, %,d grants): %.2f s; first verdict %s%n", grants,
               coldStartSeconds, first.verdict().getReason());
           result.put("coldStartSeconds", round(coldStartSeconds));
+          printStartUpMilestones(service.log());
 
           int[] counter = {0};
           // The service has just started: its decode, decide and encode paths are still being
@@ -253,6 +256,25 @@ public final class DecisionBenchCommand implements Callable<Integer> {
   }
 
   /** Heap and collector of the service's and the echo's JVMs: the same for both, G1 as by default. */
+  /**
+   * The service's own log lines that divide its cold start (first line, start-up steps, the
+   * partition load), so a slow start shows where the time went.
+   */
+  private static void printStartUpMilestones(Path log) {
+    try (var lines = Files.lines(log)) {
+      List<String> all = lines.toList();
+      for (int i = 0; i < all.size(); i++) {
+        String line = all.get(i);
+        if (i == 0 || line.contains("started log feed") || line.contains("partitions assigned")
+            || line.contains("loaded partitions") || line.contains("started decision")) {
+          System.out.println("  service log: " + (line.length() > 160 ? line.substring(0, 160) + "…" : line));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      System.out.println("  service log unreadable: " + e);
+    }
+  }
+
   static final List<String> CHILD_JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
 
   private static List<String> childJvm(String mainClass, String... args) {

@@ -58,6 +58,11 @@ public final class ServiceProcess {
     return name;
   }
 
+  /** Where the process's stdout and stderr go. */
+  public Path log() {
+    return log;
+  }
+
   /** Starts the JVM and waits until it reports ready; fails with its log's tail otherwise. */
   public void start() {
     startInBackground();
