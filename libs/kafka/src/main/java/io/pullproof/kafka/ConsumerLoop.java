@@ -377,8 +377,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> settle = new LinkedHashMap<>(committedAsync);
     settle.keySet().retainAll(partitions);
     settle.keySet().retainAll(consumer.assignment());
-    committedAsync.keySet().removeAll(List.copyOf(partitions));
-    awaitingAsyncCommit.keySet().removeAll(List.copyOf(partitions));
+    forgetAsyncCommits(partitions);
     if (settle.isEmpty()) {
       return;
     }
@@ -401,6 +400,13 @@ public final class ConsumerLoop<V> implements AutoCloseable {
           settle.keySet(),
           FailureClassifier.describe(e));
     }
+  }
+
+  /** Drops the asynchronous positions of partitions this consumer no longer owns. */
+  private void forgetAsyncCommits(Collection<TopicPartition> partitions) {
+    List<TopicPartition> gone = List.copyOf(partitions);
+    committedAsync.keySet().removeAll(gone);
+    awaitingAsyncCommit.keySet().removeAll(gone);
   }
 
   private long lag() {
@@ -555,8 +561,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       guarded(
           () -> {
             dropFromBatch(partitions);
-            committedAsync.keySet().removeAll(List.copyOf(partitions));
-            awaitingAsyncCommit.keySet().removeAll(List.copyOf(partitions));
+            forgetAsyncCommits(partitions);
             tellHook(hook -> hook.lost(partitions));
           });
     }

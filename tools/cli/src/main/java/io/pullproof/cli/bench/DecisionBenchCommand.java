@@ -255,7 +255,6 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     return LocalServices.decisionSettings(bootstrapServers, registryUrl, jdbcUrl, topics, SCHEMA, policy, "bench");
   }
 
-  /** Heap and collector of the service's and the echo's JVMs: the same for both, G1 as by default. */
   /**
    * The service's own log lines that divide its cold start (first line, start-up steps, the
    * partition load), so a slow start shows where the time went.
@@ -275,15 +274,11 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Heap and collector of the service's and the echo's JVMs: the same for both, G1 as by default. */
   static final List<String> CHILD_JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
 
   private static List<String> childJvm(String mainClass, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(CHILD_JVM);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(Arrays.asList(args));
-    return command;
+    return ServiceProcess.javaCommand(CHILD_JVM, mainClass, Arrays.asList(args));
   }
 
   /** Asks until the service just started answers (its group forming, its partitions loading); at most 2 minutes. */

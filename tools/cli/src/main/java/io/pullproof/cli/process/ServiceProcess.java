@@ -74,11 +74,17 @@ public final class ServiceProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     }
+    process = ChildProcess.start(name, javaCommand(jvmOptions, mainClass, List.of()), workDir, env, log);
+  }
+
+  /** This JVM's java and class path running {@code mainClass} with {@code jvmOptions} and {@code args}. */
+  public static List<String> javaCommand(List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    process = ChildProcess.start(name, command, workDir, env, log);
+    command.addAll(args);
+    return command;
   }
 
   public void awaitReady() {
