@@ -25,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +124,25 @@ public final class LedgerSnapshotReader implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * PostgreSQL's planner estimate of the grants table's rows (statistics, or pages times row
+   * density before the first ANALYZE): enough to size a cold instance's indexes once instead of
+   * growing and rehashing them through a million grants. Not a count: a count would read the table.
+   */
+  public long estimatedGrants() throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      try {
+        List<String> plan = Database.query(connection, LedgerSnapshotSql.GRANT_ROWS_ESTIMATE, rows -> rows.getString(1));
+        Matcher rows = PLAN_ROWS.matcher(plan.isEmpty() ? "" : plan.get(0));
+        return rows.find() ? Long.parseLong(rows.group(1)) : 0;
+      } finally {
+        connection.commit();
+      }
+    }
+  }
+
+  private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
 
   /** Receives the grants of one partition; called from several reader threads at once. */
   public interface GrantSink {

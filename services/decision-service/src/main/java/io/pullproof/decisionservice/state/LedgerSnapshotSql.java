@@ -36,6 +36,9 @@ final class LedgerSnapshotSql {
       WHERE ctid >= format('(%s,0)', ?::bigint)::tid AND ctid < format('(%s,0)', ?::bigint)::tid
       """;
 
+  /** The planner's row estimate of the grants table (first line: "Seq Scan on grants (... rows=N ...)"). */
+  static final String GRANT_ROWS_ESTIMATE = "EXPLAIN SELECT 1 FROM grants";
+
   /** Heap pages of the grants table now (pages added later are past the last slice's end, see below). */
   static final String GRANT_PAGES = "SELECT pg_relation_size('grants') / current_setting('block_size')::bigint";
 

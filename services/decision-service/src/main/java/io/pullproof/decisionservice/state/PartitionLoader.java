@@ -55,7 +55,7 @@ public final class PartitionLoader implements AssignmentHook {
       return Map.of();
     }
     long start = System.nanoTime();
-    int expected = (int) Math.min(Integer.MAX_VALUE / 8, Math.max(16, state.grantCount() / Math.max(1, partitionCount)));
+    int expected = (int) Math.min(Integer.MAX_VALUE / 8, Math.max(16, grantsEstimate() / Math.max(1, partitionCount)));
     Map<Integer, FleetState.PartitionLoad> loads = new HashMap<>();
     partitions.forEach(p -> loads.put(p, state.newPartitionLoad(expected)));
     Map<Integer, Long> offsets;
@@ -82,6 +82,20 @@ public final class PartitionLoader implements AssignmentHook {
     LOG.info("loaded partitions {}: {} grants from the snapshot + pulls log in {} s", partitions, grants,
         String.format("%.2f", seconds));
     return Map.of();
+  }
+
+  /**
+   * Grants in the fleet, to size each partition's index: what this instance holds, or the ledger's
+   * estimate when that is more (a cold instance holds nothing yet). A failed estimate only costs
+   * the growing it would have spared.
+   */
+  private long grantsEstimate() {
+    try {
+      return Math.max(state.grantCount(), snapshot.estimatedGrants());
+    } catch (SQLException e) {
+      LOG.debug("no row estimate of the ledger's grants: {}", e.getMessage());
+      return state.grantCount();
+    }
   }
 
   @Override

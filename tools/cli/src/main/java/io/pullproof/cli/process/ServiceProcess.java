@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class ServiceProcess {
   private final Path log;
   private final Path workDir;
   private final List<String> jvmOptions;
+  private final String classpath;
   private ChildProcess process;
 
   /**
@@ -47,6 +49,7 @@ public final class ServiceProcess {
     this.metrics = URI.create("http://127.0.0.1:" + healthPort + "/metrics");
     this.name = name;
     this.mainClass = mainClass.getName();
+    this.classpath = imageClasspath(mainClass);
     this.env = new HashMap<>(env);
     this.env.put(healthPortKey, String.valueOf(healthPort));
     this.ready = URI.create("http://127.0.0.1:" + healthPort + "/health/ready");
@@ -74,17 +77,46 @@ public final class ServiceProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     }
-    process = ChildProcess.start(name, javaCommand(jvmOptions, mainClass, List.of()), workDir, env, log);
+    process = ChildProcess.start(name, javaCommand(jvmOptions, classpath, mainClass, List.of()), workDir, env, log);
   }
 
-  /** This JVM's java and class path running {@code mainClass} with {@code jvmOptions} and {@code args}. */
-  public static List<String> javaCommand(List<String> jvmOptions, String mainClass, List<String> args) {
+  /** This JVM's java running {@code mainClass} on {@code classpath} with {@code jvmOptions} and {@code args}. */
+  public static List<String> javaCommand(List<String> jvmOptions, String classpath, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * The class path of {@code mainClass}'s module as its image has it: the module's classes and the
+   * runtime dependencies its build recorded in {@code target/runtime.classpath} (parent POM). Not
+   * this JVM's class path: the CLI's holds every tool, the embedded servers and the test kit (136
+   * entries against the decision service's 86), and on it a service took about 1 s longer to start
+   * (1.5–2.1 s against 0.5 s to its first log line). Falls back to this JVM's class path, with a
+   * warning, when the module was built without the file.
+   */
+  public static String imageClasspath(Class<?> mainClass) {
+    Path code;
+    try {
+      code = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      code = null;
+    }
+    Path recorded = code == null ? null : code.getParent().resolve("runtime.classpath");
+    if (recorded == null || !Files.isRegularFile(recorded)) {
+      System.err.printf("note: %s starts on the CLI's class path: %s is missing (build the module with mvn package)%n",
+          mainClass.getSimpleName(), recorded);
+      return System.getProperty("java.class.path");
+    }
+    try {
+      String dependencies = Files.readString(recorded).strip();
+      return dependencies.isEmpty() ? code.toString() : code + java.io.File.pathSeparator + dependencies;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + recorded, e);
+    }
   }
 
   public void awaitReady() {
