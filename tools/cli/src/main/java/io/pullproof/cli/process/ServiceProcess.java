@@ -105,10 +105,15 @@ public final class ServiceProcess {
     } catch (java.net.URISyntaxException | RuntimeException e) {
       code = null;
     }
-    Path recorded = code == null ? null : code.getParent().resolve("runtime.classpath");
+    return imageClasspath(mainClass.getSimpleName(), code);
+  }
+
+  /** {@code code}: the module's classes directory or jar, in its build's {@code target} directory. */
+  static String imageClasspath(String service, Path code) {
+    Path recorded = code == null || code.getParent() == null ? null : code.getParent().resolve("runtime.classpath");
     if (recorded == null || !Files.isRegularFile(recorded)) {
       System.err.printf("note: %s starts on the CLI's class path: %s is missing (build the module with mvn package)%n",
-          mainClass.getSimpleName(), recorded);
+          service, recorded);
       return System.getProperty("java.class.path");
     }
     try {
