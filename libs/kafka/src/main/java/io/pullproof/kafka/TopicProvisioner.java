@@ -1,5 +1,6 @@
 package io.pullproof.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates missing topics of a {@link TopicLayout} and checks existing ones: a topic with fewer
@@ -19,6 +21,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * keyed partitioning would silently change.
  */
 public final class TopicProvisioner {
+  /** How long a topic just created may stay unknown to the broker's metadata. */
+  private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
+
   private final Admin admin;
 
   public TopicProvisioner(Admin admin) {
@@ -55,12 +60,31 @@ public final class TopicProvisioner {
   }
 
   private void checkPartitions(Collection<TopicLayout.TopicSpec> specs) throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, TopicDescription> descriptions =
-        admin.describeTopics(specs.stream().map(TopicLayout.TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+    Map<String, TopicDescription> descriptions = describe(specs.stream().map(TopicLayout.TopicSpec::name).toList());
     for (TopicLayout.TopicSpec spec : specs) {
       int actual = descriptions.get(spec.name()).partitions().size();
       if (actual < spec.partitions()) {
         throw new IllegalStateException("topic " + spec.name() + " has " + actual + " partitions, the layout needs " + spec.partitions());
+      }
+    }
+  }
+
+  /**
+   * Describes {@code names}, asking again for up to {@link #METADATA_WAIT} while the broker answers
+   * that it does not know one: a topic created a moment ago can be missing from the metadata the
+   * broker serves (seen in CI: "This server does not host this topic-partition" right after
+   * {@code createTopics} succeeded).
+   */
+  private Map<String, TopicDescription> describe(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
       }
     }
   }
