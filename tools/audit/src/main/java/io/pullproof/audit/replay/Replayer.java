@@ -63,7 +63,8 @@ import org.apache.avro.specific.SpecificRecord;
  *       cached ALLOWs are re-decided at the moment they were used (stale cached ALLOWs).
  *   <li>The replay sees each event at its publication time; the service and the agents see it a
  *       little later. A mismatch explained by that alone — a service REPULL before the pull that
- *       makes the recomputation ALLOW arrived, an ALLOW before the revocation arrived — within the
+ *       makes the recomputation ALLOW arrived, an ALLOW before the revocation arrived, an ALLOW
+ *       on another grant than the one whose verification had just been published — within the
  *       propagation bound ({@link AuditQuery#propagation()}) is listed in {@code withinPropagation},
  *       not counted as a finding.
  * </ul>
@@ -416,6 +417,12 @@ public final class Replayer {
         lag = withinPropagation(firstRecorded.getOrDefault(timeless(start.relied), start.relied.verifiedAt()),
             verdict.getOccurredAt());
         kind = "REPULL_BEFORE_PULL_ARRIVED";
+      } else if (byService && "ALLOW".equals(recorded.verdict()) && "ALLOW".equals(start.recomputed.verdict())
+          && start.relied != null) {
+        // Both ALLOW, on different grants: the replay's grant was verified (first, or again, which
+        // decides between grants of one rank) so shortly before that the service had not seen it.
+        lag = withinPropagation(start.relied.verifiedAt(), verdict.getOccurredAt());
+        kind = "ALLOW_ON_OTHER_GRANT_BEFORE_PULL_ARRIVED";
       }
       if (lag != null) {
         lags.add(new PropagationLag(Times.format(verdict.getOccurredAt()), kind, verdict.getRequestId(),

@@ -9,7 +9,8 @@ package io.pullproof.audit.report;
  * revocation's publication and its arrival. Listed for the record, not a finding; past the bound
  * the same mismatch is a divergence or a revoked ALLOW.
  *
- * @param kind {@code REPULL_BEFORE_PULL_ARRIVED} or {@code ALLOW_BEFORE_REVOCATION_ARRIVED}
+ * @param kind {@code REPULL_BEFORE_PULL_ARRIVED}, {@code ALLOW_ON_OTHER_GRANT_BEFORE_PULL_ARRIVED} or
+ *     {@code ALLOW_BEFORE_REVOCATION_ARRIVED}
  * @param eventId the verdict's or the start outcome's event id
  * @param lagMillis from the pull's or the revocation's publication to the decision
  */

@@ -220,6 +220,33 @@ class ReplayerTest {
   }
 
   @Test
+  void aServiceAllowOnAnotherGrantJustBeforeAVerificationArrivedIsListedNotADivergence() {
+    ImagePulled fresh = Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2")
+        .secret("team-a", "pull", "secret-uid-1", HASH).build();
+    log.add(fresh);
+    ContainerStartRequested request = Events.startRequested().at(T0.plusSeconds(30)).node("c1", "n2")
+        .pod("team-a", "app-30", "uid-30").secret("team-a", "pull", "secret-uid-1", HASH).build();
+    log.add(request);
+    // The service relied on a grant it already had, 40 ms after the replay's grant was verified.
+    StartVerdictIssued allow = Events.verdictIssued().answering(request).eventId(VerdictEvents.eventId(request.getEventId()))
+        .at(T0.plusSeconds(30).plusMillis(40)).verdict(Verdict.ALLOW, VerdictReason.SECRET_HASH_MATCH)
+        .grantId("g-a-grant-the-service-had").build();
+    log.add(allow);
+
+    AuditReport report = replay();
+
+    assertThat(report.divergences()).isEmpty();
+    assertThat(report.withinPropagation()).singleElement().satisfies(lag -> {
+      assertThat(lag.kind()).isEqualTo("ALLOW_ON_OTHER_GRANT_BEFORE_PULL_ARRIVED");
+      assertThat(lag.eventId()).isEqualTo(allow.getEventId());
+      assertThat(lag.lagMillis()).isEqualTo(40);
+    });
+    // Past the bound, the same ALLOW is a divergence.
+    assertThat(replayWith(log, Duration.ofMillis(10)).divergences()).singleElement()
+        .satisfies(d -> assertThat(d.verdictEventId()).isEqualTo(allow.getEventId()));
+  }
+
+  @Test
   void aServiceRepullJustBeforeThePullArrivedIsListedButAnOldGrantMissedIsADivergence() {
     // 40 ms after the first pull with this credential: the service had not applied it yet.
     ImagePulled fresh = Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2")
