@@ -221,16 +221,9 @@ class ReplayerTest {
 
   @Test
   void aServiceAllowOnAnotherGrantJustBeforeAVerificationArrivedIsListedNotADivergence() {
-    ImagePulled fresh = Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2")
-        .secret("team-a", "pull", "secret-uid-1", HASH).build();
-    log.add(fresh);
-    ContainerStartRequested request = Events.startRequested().at(T0.plusSeconds(30)).node("c1", "n2")
-        .pod("team-a", "app-30", "uid-30").secret("team-a", "pull", "secret-uid-1", HASH).build();
-    log.add(request);
     // The service relied on a grant it already had, 40 ms after the replay's grant was verified.
-    StartVerdictIssued allow = Events.verdictIssued().answering(request).eventId(VerdictEvents.eventId(request.getEventId()))
-        .at(T0.plusSeconds(30).plusMillis(40)).verdict(Verdict.ALLOW, VerdictReason.SECRET_HASH_MATCH)
-        .grantId("g-a-grant-the-service-had").build();
+    StartVerdictIssued allow = serviceVerdictRightAfterAFreshPull()
+        .verdict(Verdict.ALLOW, VerdictReason.SECRET_HASH_MATCH).grantId("g-a-grant-the-service-had").build();
     log.add(allow);
 
     AuditReport report = replay();
@@ -246,17 +239,24 @@ class ReplayerTest {
         .satisfies(d -> assertThat(d.verdictEventId()).isEqualTo(allow.getEventId()));
   }
 
+  /**
+   * Logs the first pull of a credential on n2 and a start request with it at T0 + 30 s; returns
+   * the service's verdict for that request 40 ms later, its outcome still to be set.
+   */
+  private Events.VerdictBuilder serviceVerdictRightAfterAFreshPull() {
+    log.add(Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2").secret("team-a", "pull", "secret-uid-1", HASH).build());
+    ContainerStartRequested request = Events.startRequested().at(T0.plusSeconds(30)).node("c1", "n2")
+        .pod("team-a", "app-30", "uid-30").secret("team-a", "pull", "secret-uid-1", HASH).build();
+    log.add(request);
+    return Events.verdictIssued().answering(request).eventId(VerdictEvents.eventId(request.getEventId()))
+        .at(T0.plusSeconds(30).plusMillis(40));
+  }
+
   @Test
   void aServiceRepullJustBeforeThePullArrivedIsListedButAnOldGrantMissedIsADivergence() {
     // 40 ms after the first pull with this credential: the service had not applied it yet.
-    ImagePulled fresh = Events.imagePulled().at(T0.plusSeconds(30)).node("c1", "n2")
-        .secret("team-a", "pull", "secret-uid-1", HASH).build();
-    log.add(fresh);
-    ContainerStartRequested early = Events.startRequested().at(T0.plusSeconds(30)).node("c1", "n2")
-        .pod("team-a", "app-30", "uid-30").secret("team-a", "pull", "secret-uid-1", HASH).build();
-    log.add(early);
-    StartVerdictIssued earlyRepull = Events.verdictIssued().answering(early).eventId(VerdictEvents.eventId(early.getEventId()))
-        .at(T0.plusSeconds(30).plusMillis(40)).verdict(Verdict.REPULL, VerdictReason.NO_MATCHING_CREDENTIAL).build();
+    StartVerdictIssued earlyRepull = serviceVerdictRightAfterAFreshPull()
+        .verdict(Verdict.REPULL, VerdictReason.NO_MATCHING_CREDENTIAL).build();
     log.add(earlyRepull);
 
     AuditReport report = replay();
