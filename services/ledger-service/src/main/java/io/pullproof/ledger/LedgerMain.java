@@ -119,18 +119,9 @@ public final class LedgerMain {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tlsCert().get().toString()).setKeyPath(config.tlsKey().orElseThrow().toString()));
     }
-    // One server per core, each on an event loop of its own and all on one port (Vert.x binds it
-    // once and hands the connections round): on one event loop a just-started ledger queued
-    // requests for 15 s at 1,000 a second (docs/BENCHMARKS.md, ledger API). Port 0 becomes -1,
-    // Vert.x's "one random port shared by every server that asks for -1".
-    var router = routes.router();
-    int port = config.httpPort() == 0 ? -1 : config.httpPort();
-    HttpServer api = null;
-    for (int i = 1; i <= Runtime.getRuntime().availableProcessors(); i++) {
-      HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen(port, config.httpHost()));
-      shutdown.started("API server " + i, () -> await(server.close()));
-      api = api == null ? server : api;
-    }
+    HttpServer api = await(vertx.createHttpServer(options).requestHandler(routes.router())
+        .listen(config.httpPort(), config.httpHost()));
+    shutdown.started("API server", () -> await(api.close()));
 
     List<HealthCheck> checks = List.of(
         HealthCheck.of("postgres", () -> queries.isReachable() ? Optional.empty() : Optional.of("PostgreSQL does not answer")),
