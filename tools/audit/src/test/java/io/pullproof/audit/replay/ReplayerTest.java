@@ -6,6 +6,7 @@ import io.pullproof.audit.AuditQuery;
 import io.pullproof.audit.read.LogEntry;
 import io.pullproof.audit.render.Format;
 import io.pullproof.audit.report.AuditReport;
+import io.pullproof.audit.report.PropagationLag;
 import io.pullproof.decision.FleetPolicy;
 import io.pullproof.decision.GrantId;
 import io.pullproof.decision.events.LogEventMapper;
@@ -208,12 +209,8 @@ class ReplayerTest {
     AuditReport report = replay();
 
     assertThat(report.revokedOrExpiredAllows()).isEmpty();
-    assertThat(report.withinPropagation()).singleElement().satisfies(lag -> {
-      assertThat(lag.kind()).isEqualTo("ALLOW_BEFORE_REVOCATION_ARRIVED");
-      assertThat(lag.eventId()).isEqualTo(inFlight.getEventId());
-      assertThat(lag.lagMillis()).isEqualTo(150);
-      assertThat(lag.recomputed().reason()).isEqualTo("REVOKED");
-    });
+    assertThat(onlyLag(report, "ALLOW_BEFORE_REVOCATION_ARRIVED", inFlight.getEventId(), 150).recomputed().reason())
+        .isEqualTo("REVOKED");
     // With no propagation allowed, the same ALLOW is a finding.
     assertThat(replayWith(log, Duration.ZERO).revokedOrExpiredAllows()).singleElement()
         .satisfies(a -> assertThat(a.eventId()).isEqualTo(inFlight.getEventId()));
@@ -229,14 +226,20 @@ class ReplayerTest {
     AuditReport report = replay();
 
     assertThat(report.divergences()).isEmpty();
-    assertThat(report.withinPropagation()).singleElement().satisfies(lag -> {
-      assertThat(lag.kind()).isEqualTo("ALLOW_ON_OTHER_GRANT_BEFORE_PULL_ARRIVED");
-      assertThat(lag.eventId()).isEqualTo(allow.getEventId());
-      assertThat(lag.lagMillis()).isEqualTo(40);
-    });
+    onlyLag(report, "ALLOW_ON_OTHER_GRANT_BEFORE_PULL_ARRIVED", allow.getEventId(), 40);
     // Past the bound, the same ALLOW is a divergence.
     assertThat(replayWith(log, Duration.ofMillis(10)).divergences()).singleElement()
         .satisfies(d -> assertThat(d.verdictEventId()).isEqualTo(allow.getEventId()));
+  }
+
+  /** The report's one propagation lag, of {@code kind}, for {@code eventId}, {@code lagMillis} long. */
+  private static PropagationLag onlyLag(AuditReport report, String kind, String eventId, long lagMillis) {
+    assertThat(report.withinPropagation()).hasSize(1);
+    PropagationLag lag = report.withinPropagation().get(0);
+    assertThat(lag.kind()).isEqualTo(kind);
+    assertThat(lag.eventId()).isEqualTo(eventId);
+    assertThat(lag.lagMillis()).isEqualTo(lagMillis);
+    return lag;
   }
 
   /**
