@@ -50,6 +50,9 @@ public final class PullproofCommand implements Runnable {
     // picocli already exits 2 (ExitCode.USAGE) on an unknown option or a bad value.
     CommandLine cli = new CommandLine(new PullproofCommand());
     cli.setExecutionExceptionHandler(new BadInputHandler());
+    // Command descriptions are written as lines of up to 118 characters; at picocli's default width
+    // of 80 every one of them broke in mid-sentence.
+    cli.setUsageHelpWidth(120);
     return cli;
   }
 

@@ -27,7 +27,6 @@ import io.pullproof.reference.ImageReference;
 import io.pullproof.sim.compare.AlwaysPullImagesModel;
 import io.pullproof.sim.compare.Comparison;
 import io.pullproof.sim.compare.Credential;
-import io.pullproof.sim.compare.PerNodeKep2535Model;
 import io.pullproof.sim.compare.StartRecord;
 import io.pullproof.sim.fleet.Fleet;
 import io.pullproof.sim.fleet.NodeId;
