@@ -32,6 +32,7 @@ import org.postgresql.PGConnection;
 public final class LedgerStore {
   private final Database database;
   private final String consumerGroup;
+  private final StoredNodePulls storedNodePulls = new StoredNodePulls(StoredNodePulls.DEFAULT_CAPACITY);
 
   public LedgerStore(Database database, String consumerGroup) {
     this.database = database;
@@ -40,10 +41,11 @@ public final class LedgerStore {
 
   /** Writes every row of {@code writes} and the positions after them; blocking. */
   public void apply(LedgerWrites writes, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+    List<Map.Entry<LedgerWrites.NodePullKey, Instant>> nodePulls = storedNodePulls.unknown(writes.nodePulls);
     database.inTransaction(connection -> {
       append(connection, "pull_events", LedgerSql.PULL_EVENT_COLUMNS, writes.pullEvents);
       upsertGrants(connection, writes.grants.values());
-      insertNodePulls(connection, writes);
+      insertNodePulls(connection, nodePulls);
       append(connection, "start_requests", LedgerSql.START_REQUEST_COLUMNS, writes.startRequests);
       append(connection, "start_verdicts", LedgerSql.START_VERDICT_COLUMNS, writes.startVerdicts);
       append(connection, "start_outcomes", LedgerSql.START_OUTCOME_COLUMNS, writes.startOutcomes);
@@ -53,6 +55,7 @@ public final class LedgerStore {
       storeOffsets(connection, nextOffsets);
       return null;
     });
+    storedNodePulls.committed(writes.nodePulls.keySet());
   }
 
   /** Where to resume each partition of {@code assigned}; partitions never stored are left out. */
@@ -130,11 +133,11 @@ public final class LedgerStore {
     }
   }
 
-  private static void insertNodePulls(Connection connection, LedgerWrites writes) throws SQLException {
-    if (writes.nodePulls.isEmpty()) {
+  private static void insertNodePulls(Connection connection, List<Map.Entry<LedgerWrites.NodePullKey, Instant>> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
       return;
     }
-    List<Map.Entry<LedgerWrites.NodePullKey, Instant>> rows = new ArrayList<>(writes.nodePulls.entrySet());
     try (PreparedStatement statement = connection.prepareStatement(LedgerSql.INSERT_NODE_PULLS)) {
       statement.setArray(1, textArray(connection, rows, e -> e.getKey().cluster()));
       statement.setArray(2, textArray(connection, rows, e -> e.getKey().node()));

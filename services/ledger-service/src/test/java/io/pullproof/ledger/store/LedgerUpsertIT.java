@@ -1,12 +1,14 @@
 package io.pullproof.ledger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pullproof.jdbc.Database;
 import io.pullproof.ledger.LedgerFixture;
 import io.pullproof.ledger.model.GrantRecord;
 import io.pullproof.ledger.model.RevocationRecord;
 import io.pullproof.ledger.model.RevocationScope;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The grant upsert and node-pull insert batch by batch, straight through {@link LedgerStore}: an
  * older or re-delivered sighting writes no row version, a newer one refreshes the grant (never the
- * node pull, which the first pull writes once), revocations still follow the newest verification.
+ * node pull, which the first pull writes once), revocations still follow the newest verification;
+ * a node pull is left out of later inserts only once its transaction committed.
  */
 class LedgerUpsertIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -60,10 +63,39 @@ class LedgerUpsertIT {
     }
   }
 
+  @Test
+  void aNodePullIsLeftOutOnlyAfterItsTransactionCommitted() throws Exception {
+    try (LedgerFixture f = new LedgerFixture("ledger_node_pulls");
+        Database database = Database.open(f.database(), "node-pulls-it", "classpath:db/ledger")) {
+      LedgerStore store = new LedgerStore(database, "g");
+      LedgerWrites failing = pull("e-1", "n1", "hmac-sha256:k1:aa", T0);
+      failing.addPull(new Object[] {"e-bad", "not a time", "c1", "n1", "team-a", "pod", "pod-uid", "r.example/app:1",
+          "r.example/app", "sha256:" + "ab".repeat(32), "SECRET", "hmac-sha256:k1:aa", "s-uid-1", null, true, "grant-1"},
+          grant("e-bad", "n1", "hmac-sha256:k1:aa", T0), "c1", "n1");
+      assertThatThrownBy(() -> store.apply(failing, Map.of(PULLS, 2L))).isInstanceOf(SQLException.class);
+      assertThat(f.count("node_pulls")).isZero();
+
+      store.apply(pull("e-1", "n1", "hmac-sha256:k1:aa", T0), Map.of(PULLS, 1L));
+      assertThat(f.count("node_pulls")).as("the rolled-back batch did not count as stored").isEqualTo(1);
+
+      // Once committed, the key is left out of later inserts: a row deleted behind the running
+      // ledger's back stays deleted until a new process (an empty memory) sees the node pull again.
+      f.execute("DELETE FROM node_pulls");
+      store.apply(pull("e-2", "n1", "hmac-sha256:k1:aa", T0.plusSeconds(1)), Map.of(PULLS, 2L));
+      assertThat(f.count("node_pulls")).isZero();
+      new LedgerStore(database, "g").apply(pull("e-3", "n1", "hmac-sha256:k1:aa", T0.plusSeconds(2)), Map.of(PULLS, 3L));
+      assertThat(f.count("node_pulls")).isEqualTo(1);
+    }
+  }
+
+  private static GrantRecord grant(String eventId, String node, String hash, Instant at) {
+    return new GrantRecord("grant-1", "sha256:" + "ab".repeat(32), "r.example/app", "SECRET", hash, "team-a", "pull",
+        "s-uid-1", null, null, null, "c1", node, at, at, eventId, null, null);
+  }
+
   private static LedgerWrites pull(String eventId, String node, String hash, Instant at) {
     String imageRef = "sha256:" + "ab".repeat(32);
-    GrantRecord grant = new GrantRecord("grant-1", imageRef, "r.example/app", "SECRET", hash, "team-a", "pull", "s-uid-1",
-        null, null, null, "c1", node, at, at, eventId, null, null);
+    GrantRecord grant = grant(eventId, node, hash, at);
     LedgerWrites writes = new LedgerWrites();
     writes.addPull(new Object[] {eventId, at, "c1", node, "team-a", "pod", "pod-uid", "r.example/app:1", "r.example/app",
         imageRef, "SECRET", hash, "s-uid-1", null, true, "grant-1"}, grant, "c1", node);
