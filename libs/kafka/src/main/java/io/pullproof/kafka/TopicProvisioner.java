@@ -81,7 +81,7 @@ public final class TopicProvisioner {
       try {
         return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
           throw e;
         }
         Thread.sleep(100);

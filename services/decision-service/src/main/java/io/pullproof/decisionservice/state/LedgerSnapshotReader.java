@@ -42,6 +42,8 @@ public final class LedgerSnapshotReader implements AutoCloseable {
   static final long MIN_PAGES_PER_SLICE = 1_000;
   /** Past any page a table can have (block numbers are 32-bit). */
   private static final long LAST_PAGE = 0xFFFF_FFFFL;
+  /** The row estimate in the first line of a plan. */
+  private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
 
   private final HikariDataSource pool;
   private final String ledgerGroup;
@@ -141,8 +143,6 @@ public final class LedgerSnapshotReader implements AutoCloseable {
       }
     }
   }
-
-  private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
 
   /** Receives the grants of one partition; called from several reader threads at once. */
   public interface GrantSink {

@@ -51,6 +51,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -149,7 +150,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
         // collector thread competing with the starting service for the two cores.
         System.gc();
         long coldStart = System.nanoTime();
-        System.out.printf("decision service process started at %s%n", java.time.LocalTime.now());
+        System.out.printf("decision service process started at %s%n", LocalTime.now());
         ServiceProcess service = new ServiceProcess("decision", DecisionMain.class, settings,
             DecisionConfig.HEALTH_PORT.name(), dir, CHILD_JVM);
         service.startInBackground();

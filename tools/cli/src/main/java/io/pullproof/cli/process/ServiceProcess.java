@@ -2,7 +2,11 @@ package io.pullproof.cli.process;
 
 import io.pullproof.stack.process.ChildProcess;
 import io.pullproof.stack.process.FreePort;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -102,7 +106,7 @@ public final class ServiceProcess {
     Path code;
     try {
       code = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException | RuntimeException e) {
+    } catch (URISyntaxException | RuntimeException e) {
       code = null;
     }
     return imageClasspath(mainClass.getSimpleName(), code);
@@ -118,9 +122,9 @@ public final class ServiceProcess {
     }
     try {
       String dependencies = Files.readString(recorded).strip();
-      return dependencies.isEmpty() ? code.toString() : code + java.io.File.pathSeparator + dependencies;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + recorded, e);
+      return dependencies.isEmpty() ? code.toString() : code + File.pathSeparator + dependencies;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + recorded, e);
     }
   }
 
