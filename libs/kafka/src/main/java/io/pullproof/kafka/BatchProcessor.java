@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,8 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +37,11 @@ final class BatchProcessor<V> {
   private final BackoffPolicy backoff;
   private final KafkaMetrics metrics;
 
-  /** Commits offsets synchronously; null when offsets are stored externally. */
-  private final Consumer<Map<TopicPartition, OffsetAndMetadata>> committer;
+  /**
+   * Commits a batch's offsets (or, for a pipelined batch, hands them over to be committed once its
+   * output is acknowledged); null when offsets are stored externally.
+   */
+  private final Consumer<InFlightBatch<V>> committer;
 
   /** Cuts the poll thread's current poll short; called when an asynchronous step completes. */
   private final Runnable wakeup;
@@ -53,7 +53,7 @@ final class BatchProcessor<V> {
       DeadLetterPublisher deadLetters,
       BackoffPolicy backoff,
       KafkaMetrics metrics,
-      Consumer<Map<TopicPartition, OffsetAndMetadata>> committer,
+      Consumer<InFlightBatch<V>> committer,
       Runnable wakeup) {
     this.name = name;
     this.deserializer = deserializer;
@@ -153,8 +153,20 @@ final class BatchProcessor<V> {
             } else if (value == null) {
               result.completeExceptionally(
                   new ClassifiedException(FailureClass.FATAL, "batch handler completed with null"));
-            } else {
+            } else if (batch.pipelined) {
               result.complete(value);
+            } else {
+              // Not pipelined: the handler call is done only once its output is durable.
+              value
+                  .acknowledged()
+                  .whenComplete(
+                      (ignored, ackError) -> {
+                        if (ackError != null) {
+                          result.completeExceptionally(ackError);
+                        } else {
+                          result.complete(value);
+                        }
+                      });
             }
           });
     } catch (RuntimeException e) {
@@ -172,7 +184,11 @@ final class BatchProcessor<V> {
     batch.pending = null;
     Throwable error = failureOf(result);
     if (error == null) {
-      rejected(batch, chunk, result.join());
+      BatchResult value = result.join();
+      rejected(batch, chunk, value);
+      if (batch.pipelined) {
+        batch.awaitAcknowledgement(value.acknowledged().toCompletableFuture());
+      }
       batch.chunkDone();
       return;
     }
@@ -262,7 +278,7 @@ final class BatchProcessor<V> {
   private void commit(InFlightBatch<V> batch) {
     if (committer != null) {
       try {
-        committer.accept(batch.commitOffsets());
+        committer.accept(batch);
       } catch (RuntimeException e) {
         if (FailureClassifier.classify(e, Stage.COMMIT) != FailureClass.TRANSIENT) {
           throw new LoopFailure(name, Stage.COMMIT, e);
@@ -310,7 +326,8 @@ final class BatchProcessor<V> {
         List.of(record.headers().toArray()));
   }
 
-  private static Throwable failureOf(CompletableFuture<?> future) {
+  /** The cause a completed future failed with, or null when it succeeded. */
+  static Throwable failureOf(CompletableFuture<?> future) {
     try {
       future.join();
       return null;

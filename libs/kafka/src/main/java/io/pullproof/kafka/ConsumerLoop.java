@@ -3,13 +3,18 @@ package io.pullproof.kafka;
 import io.pullproof.kafka.FailureClassifier.Stage;
 import io.pullproof.kafka.InFlightBatch.Phase;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,6 +73,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
   private final Duration pausedPollTimeout;
   private final Duration closeTimeout;
   private final Duration rebalanceBudget;
+  private final int maxUnacknowledgedBatches;
+  private final boolean pipelining;
   private final BatchProcessor<V> processor;
   private final Thread thread;
 
@@ -84,6 +91,16 @@ public final class ConsumerLoop<V> implements AutoCloseable {
   /** {@link OffsetStorage#KAFKA_ASYNC}: positions waiting for the commit in flight to finish. */
   private final Map<TopicPartition, OffsetAndMetadata> awaitingAsyncCommit = new LinkedHashMap<>();
   private boolean asyncCommitInFlight;
+  /** {@link OffsetStorage#KAFKA_ASYNC}: finished batches waiting for their output's acks, oldest first. */
+  private final Deque<Unacknowledged> unacknowledged = new ArrayDeque<>();
+  /**
+   * Partitions read again after an acknowledgement failed, and up to which offset: their batches
+   * wait for their acknowledgements while handled, so a record that fails again is retried or
+   * dead-lettered like any handler failure.
+   */
+  private final Map<TopicPartition, Long> confirmUntil = new HashMap<>();
+  /** Set while the loop waits only for acknowledgements, so the last one wakes the paused poll. */
+  private volatile boolean wakeOnAcknowledgement;
   private LoopFailure rebalanceFailure;
   private int pollFailures;
 
@@ -99,6 +116,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     this.pausedPollTimeout = builder.pausedPollTimeout;
     this.closeTimeout = builder.closeTimeout;
     this.rebalanceBudget = builder.rebalanceBudget;
+    this.maxUnacknowledgedBatches = builder.maxUnacknowledgedBatches;
+    this.pipelining = builder.offsetStorage == OffsetStorage.KAFKA_ASYNC;
     this.thread = new Thread(this::run, "pullproof-consumer-" + name);
     this.processor =
         new BatchProcessor<>(
@@ -109,8 +128,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
             backoff,
             metrics,
             switch (builder.offsetStorage) {
-              case KAFKA -> this::commitSync;
-              case KAFKA_ASYNC -> this::commitAsync;
+              case KAFKA -> done -> commitSync(done.commitOffsets());
+              case KAFKA_ASYNC -> this::commitWhenAcknowledged;
               case EXTERNAL -> null;
             },
             this::wakeupFromOtherThread);
@@ -189,6 +208,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       while (!shouldStop()) {
         pollOnce();
         drive();
+        commitAcknowledged();
       }
     } catch (LoopFailure e) {
       fail(e.getCause());
@@ -210,15 +230,16 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     if (closeSignal.getCount() > 0) {
       return false;
     }
-    if (batch == null) {
+    if (batch == null && unacknowledged.isEmpty()) {
       return true;
     }
     if (System.nanoTime() - closeDeadlineNanos >= 0) {
       LOG.warn(
-          "Consumer loop {}: close timeout reached in phase {}; the uncommitted batch will be"
-              + " read again",
+          "Consumer loop {}: close timeout reached {}; what was not committed will be read again",
           name,
-          batch.phase);
+          batch != null
+              ? "in phase " + batch.phase
+              : "with " + unacknowledged.size() + " batches unacknowledged");
       return true;
     }
     return false;
@@ -226,14 +247,20 @@ public final class ConsumerLoop<V> implements AutoCloseable {
 
   private void pollOnce() {
     Duration timeout = pollTimeout;
-    if (batch != null) {
+    boolean busy = batch != null || waitsForAcknowledgements();
+    wakeOnAcknowledgement = busy && batch == null;
+    if (busy) {
       consumer.pause(consumer.assignment());
-      long backoffNanos = batch.backoffRemainingNanos(System.nanoTime());
+      long backoffNanos = batch == null ? 0 : batch.backoffRemainingNanos(System.nanoTime());
       if (backoffNanos > 0) {
         timeout = min(pausedPollTimeout, Duration.ofNanos(backoffNanos));
+      } else if (batch == null && unacknowledged.peekFirst().acknowledged.isDone()) {
+        timeout = Duration.ZERO; // acknowledged before the flag was up: no wakeup is coming
       } else {
         timeout = pausedPollTimeout;
       }
+    } else if (!consumer.paused().isEmpty()) {
+      consumer.resume(consumer.paused());
     }
     ConsumerRecords<byte[], byte[]> records;
     try {
@@ -257,8 +284,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     if (records.isEmpty()) {
       return;
     }
-    if (batch == null) {
-      batch = new InFlightBatch<>(records, System.nanoTime());
+    if (!busy) {
+      batch = new InFlightBatch<>(records, System.nanoTime(), pipelines(records));
       consumer.pause(consumer.assignment());
     } else {
       // Partitions assigned during this poll were not paused yet: give their records back.
@@ -302,6 +329,117 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         delay.toMillis(),
         FailureClassifier.describe(e));
     sleepUnlessClosing(delay);
+  }
+
+  /** A batch may finish before its acknowledgements unless it reads again what failed them. */
+  private boolean pipelines(ConsumerRecords<byte[], byte[]> records) {
+    if (!pipelining || confirmUntil.isEmpty()) {
+      return pipelining;
+    }
+    return records.partitions().stream().noneMatch(confirmUntil::containsKey);
+  }
+
+  /** True while the loop must not take a new batch: too many unacknowledged, or closing. */
+  private boolean waitsForAcknowledgements() {
+    return !unacknowledged.isEmpty()
+        && (unacknowledged.size() >= maxUnacknowledgedBatches || closeSignal.getCount() == 0);
+  }
+
+  /**
+   * {@link OffsetStorage#KAFKA_ASYNC}: queues a finished batch's positions behind the earlier ones,
+   * to be committed once its output and theirs are acknowledged.
+   */
+  private void commitWhenAcknowledged(InFlightBatch<V> done) {
+    CompletableFuture<Void> acknowledged = done.acknowledged();
+    unacknowledged.addLast(
+        new Unacknowledged(
+            new LinkedHashMap<>(done.commitOffsets()),
+            new LinkedHashMap<>(done.firstOffsets()),
+            acknowledged));
+    acknowledged.whenComplete(
+        (ignored, error) -> {
+          if (wakeOnAcknowledgement) {
+            wakeupFromOtherThread();
+          }
+        });
+  }
+
+  /**
+   * Commits, oldest first, the batches whose output is acknowledged; stops at the first that is
+   * not, so a position is never committed past output that could still be lost.
+   */
+  private void commitAcknowledged() {
+    while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().acknowledged.isDone()) {
+      Unacknowledged oldest = unacknowledged.removeFirst();
+      Throwable error = BatchProcessor.failureOf(oldest.acknowledged);
+      if (error != null) {
+        acknowledgementFailed(oldest, error);
+        continue;
+      }
+      commitAsync(oldest.commit);
+      oldest.commit.forEach(
+          (tp, next) -> {
+            Long until = confirmUntil.get(tp);
+            if (until != null && next.offset() >= until) {
+              confirmUntil.remove(tp);
+            }
+          });
+    }
+  }
+
+  /**
+   * The output of a finished batch was not acknowledged. Fatal failures stop the loop; otherwise
+   * its partitions are read again from the batch's first records, and everything handled after it
+   * on those partitions (later unacknowledged batches, the batch in flight) is given up, to be
+   * handled again in order. Handlers are idempotent, so what was already written repeats harmlessly.
+   */
+  private void acknowledgementFailed(Unacknowledged failed, Throwable error) {
+    if (FailureClassifier.classify(error, Stage.HANDLE) == FailureClass.FATAL) {
+      throw new LoopFailure(name, Stage.HANDLE, error);
+    }
+    Set<TopicPartition> replay = new HashSet<>(failed.replayFrom.keySet());
+    replay.retainAll(consumer.assignment());
+    if (replay.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> until = new HashMap<>();
+    failed.commit.forEach((tp, next) -> until.merge(tp, next.offset(), Math::max));
+    for (Unacknowledged later : unacknowledged) {
+      later.commit.forEach(
+          (tp, next) -> {
+            if (replay.contains(tp)) {
+              until.merge(tp, next.offset(), Math::max);
+            }
+          });
+      later.forget(replay);
+    }
+    if (batch != null && batch.touches(replay)) {
+      batch
+          .commitOffsets()
+          .forEach(
+              (tp, next) -> {
+                if (replay.contains(tp)) {
+                  until.merge(tp, next.offset(), Math::max);
+                }
+              });
+      dropFromBatch(replay);
+    }
+    metrics.retried(Stage.HANDLE);
+    LOG.warn(
+        "Consumer loop {}: output of a finished batch was not acknowledged; reading {} again: {}",
+        name,
+        failed.replayFrom,
+        FailureClassifier.describe(error));
+    for (TopicPartition tp : replay) {
+      consumer.seek(tp, failed.replayFrom.get(tp));
+      confirmUntil.put(tp, until.getOrDefault(tp, failed.replayFrom.get(tp) + 1));
+    }
+  }
+
+  /** Forgets the unacknowledged batches' positions of partitions this member no longer owns. */
+  private void forgetUnacknowledged(Collection<TopicPartition> partitions) {
+    unacknowledged.forEach(waiting -> waiting.forget(partitions));
+    confirmUntil.keySet().removeAll(partitions);
   }
 
   private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -479,6 +617,29 @@ public final class ConsumerLoop<V> implements AutoCloseable {
           batch.phase);
       dropFromBatch(revoked);
     }
+    while (touchesUnacknowledged(revoked) && System.nanoTime() - deadline < 0) {
+      CompletableFuture<Void> oldest = unacknowledged.peekFirst().acknowledged;
+      try {
+        oldest.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException | CancellationException e) {
+        // A failure is examined by commitAcknowledged.
+      } catch (InterruptedException e) {
+        requestStopFromPollThread();
+        break;
+      }
+      commitAcknowledged();
+    }
+    if (touchesUnacknowledged(revoked)) {
+      LOG.warn(
+          "Consumer loop {}: giving up unacknowledged batches of revoked {}; they will be read again",
+          name,
+          revoked);
+    }
+    forgetUnacknowledged(revoked);
+  }
+
+  private boolean touchesUnacknowledged(Collection<TopicPartition> partitions) {
+    return unacknowledged.stream().anyMatch(waiting -> waiting.touches(partitions));
   }
 
   private void awaitProgress(long deadlineNanos) {
@@ -538,6 +699,25 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * A finished batch waiting for its output's acknowledgements: the positions to commit after them
+   * and, should they fail, the positions to read the batch again from. Poll thread only.
+   */
+  private record Unacknowledged(
+      Map<TopicPartition, OffsetAndMetadata> commit,
+      Map<TopicPartition, Long> replayFrom,
+      CompletableFuture<Void> acknowledged) {
+
+    boolean touches(Collection<TopicPartition> partitions) {
+      return partitions.stream().anyMatch(commit::containsKey);
+    }
+
+    void forget(Collection<TopicPartition> partitions) {
+      commit.keySet().removeAll(partitions);
+      replayFrom.keySet().removeAll(partitions);
+    }
+  }
+
   /** Runs inside {@code poll} on the poll thread. Fatal failures stop the loop after the poll. */
   private final class RebalanceListener implements ConsumerRebalanceListener {
 
@@ -561,6 +741,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       guarded(
           () -> {
             dropFromBatch(partitions);
+            forgetUnacknowledged(partitions);
             forgetAsyncCommits(partitions);
             tellHook(hook -> hook.lost(partitions));
           });
@@ -582,8 +763,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
                         }
                       });
             }
-            if (batch != null) {
-              consumer.pause(partitions);
+            if (batch != null || !unacknowledged.isEmpty()) {
+              consumer.pause(partitions); // the next poll resumes them when the loop is not busy
             }
           });
     }

@@ -36,6 +36,7 @@ public final class ConsumerLoopBuilder<V> {
   Duration pausedPollTimeout = Duration.ofMillis(100);
   Duration closeTimeout = Duration.ofSeconds(30);
   Duration rebalanceBudget = Duration.ofSeconds(30);
+  int maxUnacknowledgedBatches = 8;
 
   ConsumerLoopBuilder(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -140,6 +141,17 @@ public final class ConsumerLoopBuilder<V> {
   }
 
   /**
+   * With {@link OffsetStorage#KAFKA_ASYNC}: how many finished batches may wait for their output's
+   * acknowledgements ({@link BatchResult#acknowledged()}) while the loop goes on fetching; at the
+   * limit it pauses until the oldest is acknowledged. Default 8; 1 still lets the next batch be
+   * handled while the previous one's acknowledgements are on their way.
+   */
+  public ConsumerLoopBuilder<V> maxUnacknowledgedBatches(int maxUnacknowledgedBatches) {
+    this.maxUnacknowledgedBatches = maxUnacknowledgedBatches;
+    return this;
+  }
+
+  /**
    * Builds the loop; it does not poll before {@link ConsumerLoop#start()}.
    *
    * @throws IllegalArgumentException naming the missing or invalid setting
@@ -167,6 +179,9 @@ public final class ConsumerLoopBuilder<V> {
     positive(pausedPollTimeout, "pausedPollTimeout");
     positive(closeTimeout, "closeTimeout");
     positive(rebalanceBudget, "rebalanceBudget");
+    if (maxUnacknowledgedBatches < 1) {
+      throw invalid("maxUnacknowledgedBatches", maxUnacknowledgedBatches, "must be at least 1");
+    }
     return new ConsumerLoop<>(this);
   }
 

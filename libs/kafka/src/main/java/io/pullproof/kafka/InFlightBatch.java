@@ -50,6 +50,14 @@ final class InFlightBatch<V> {
   }
 
   final long startedNanos;
+
+  /**
+   * True when the batch may be DONE before its handler's output is acknowledged ({@link
+   * BatchResult#acknowledged()}); the loop then commits it once the acknowledgements arrive.
+   */
+  final boolean pipelined;
+
+  private final List<CompletableFuture<?>> acknowledgements = new ArrayList<>();
   private final List<ConsumerRecord<byte[], byte[]>> raw = new ArrayList<>();
   private final Map<String, ConsumerRecord<byte[], byte[]>> rawByCoordinates = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new LinkedHashMap<>();
@@ -71,8 +79,9 @@ final class InFlightBatch<V> {
   private long retryAtNanos;
   private boolean isolating;
 
-  InFlightBatch(ConsumerRecords<byte[], byte[]> records, long nowNanos) {
+  InFlightBatch(ConsumerRecords<byte[], byte[]> records, long nowNanos, boolean pipelined) {
     this.startedNanos = nowNanos;
+    this.pipelined = pipelined;
     this.retryAtNanos = nowNanos;
     for (TopicPartition tp : records.partitions()) {
       ConsumerRecord<byte[], byte[]> last = null;
@@ -178,6 +187,25 @@ final class InFlightBatch<V> {
     Map<TopicPartition, OffsetAndMetadata> owned = new LinkedHashMap<>(nextOffsets);
     owned.keySet().removeAll(dropped);
     return owned;
+  }
+
+  /** Offsets to read the batch again from: the first offset of every partition still owned. */
+  Map<TopicPartition, Long> firstOffsets() {
+    Map<TopicPartition, Long> first = new LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : liveRecords()) {
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    return first;
+  }
+
+  /** A pipelined handler call's acknowledgements, still to arrive. */
+  void awaitAcknowledgement(CompletableFuture<?> acknowledged) {
+    acknowledgements.add(acknowledged);
+  }
+
+  /** Completes when every handler call's output is acknowledged; fails with the first failure. */
+  CompletableFuture<Void> acknowledged() {
+    return CompletableFuture.allOf(acknowledgements.toArray(CompletableFuture<?>[]::new));
   }
 
   /** Records finished per topic, for the consumed counter. */

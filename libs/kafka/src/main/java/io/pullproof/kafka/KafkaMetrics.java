@@ -19,7 +19,10 @@ public final class KafkaMetrics {
   /** Counter: records acknowledged by the dead-letter topic, tag {@value #TAG_REASON}. */
   public static final String RECORDS_DEADLETTERED = "pullproof.kafka.records.deadlettered";
 
-  /** Timer: from poll to commit of a batch, retries included. */
+  /**
+   * Timer: from poll to commit of a batch, retries included; with {@link OffsetStorage#KAFKA_ASYNC}
+   * until its positions wait for the acknowledgements, which overlap the next batch.
+   */
   public static final String BATCH_DURATION = "pullproof.kafka.batch.duration";
 
   /** Counter: transient failures that led to a retry, tag {@value #TAG_STAGE}. */
@@ -53,7 +56,7 @@ public final class KafkaMetrics {
     this.consumer = consumer;
     this.batchDuration =
         Timer.builder(BATCH_DURATION)
-            .description("Time from poll to commit of a batch, retries included")
+            .description("Time from poll to commit of a batch (KAFKA_ASYNC: to the acknowledgement wait), retries included")
             .tag(TAG_CONSUMER, consumer)
             .register(registry);
     Gauge.builder(CONSUMER_LAG, lag, AtomicLong::get)

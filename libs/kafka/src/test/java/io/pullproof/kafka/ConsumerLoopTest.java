@@ -42,10 +42,12 @@ class ConsumerLoopTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final TestDeserializer deserializer = new TestDeserializer();
   private final ScriptedHandler handler = new ScriptedHandler();
+  private final List<CompletableFuture<Void>> acknowledgements = new CopyOnWriteArrayList<>();
   private ConsumerLoop<String> loop;
 
   @AfterEach
   void closeLoop() {
+    acknowledgements.forEach(ack -> ack.complete(null)); // or close waits for them
     if (loop != null) {
       loop.close();
     }
@@ -395,12 +397,166 @@ class ConsumerLoopTest {
   }
 
   @Test
+  void asyncOffsetStorageHandsOverTheNextBatchBeforeTheAcknowledgementsAndCommitsInOrder() {
+    List<CompletableFuture<Void>> acks = answerWithPendingAcknowledgements();
+    start(b -> b.offsetStorage(OffsetStorage.KAFKA_ASYNC));
+    consumer.assignOnNextPoll(TP0, TP1);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"), record(TP0, 1, "b"));
+    Eventually.await("the first batch was handled", () -> handler.calls().size() == 1);
+
+    consumer.deliverOnNextPoll(record(TP0, 2, "c"));
+    Eventually.await("the second batch was handled before the first was acknowledged",
+        () -> handler.calls().size() == 2);
+
+    acks.get(1).complete(null);
+    Eventually.pause(Duration.ofMillis(50));
+    assertThat(consumer.asyncCommittedOffset(TP0))
+        .as("the second batch waits for the first one's acknowledgements").isNull();
+
+    acks.get(0).complete(null);
+    Eventually.await("the first batch's position was committed",
+        () -> Long.valueOf(2).equals(consumer.asyncCommittedOffset(TP0)));
+    consumer.answerAsyncCommitsOnNextPoll();
+    Eventually.await("then the second's",
+        () -> Long.valueOf(3).equals(consumer.asyncCommittedOffset(TP0)));
+    assertThat(handler.valuesPerCall()).containsExactly(List.of("a", "b"), List.of("c"));
+  }
+
+  @Test
+  void atTheLimitOfUnacknowledgedBatchesTheLoopWaitsForTheOldest() {
+    List<CompletableFuture<Void>> acks =
+        startPipelinedWithFirstBatchSent(b -> b.maxUnacknowledgedBatches(1), record(TP0, 0, "a"));
+
+    consumer.deliverOnNextPoll(record(TP0, 1, "b"));
+    Eventually.pause(Duration.ofMillis(100));
+    assertThat(handler.calls()).as("one batch unacknowledged is the limit").hasSize(1);
+
+    acks.get(0).complete(null);
+    Eventually.await("the next batch was handled", () -> handler.calls().size() == 2);
+    assertThat(consumer.asyncCommittedOffset(TP0)).isEqualTo(1L);
+  }
+
+  @Test
+  void failedAcknowledgementReadsThePartitionAgainAndThenWaitsForTheAcknowledgements() {
+    List<CompletableFuture<Void>> acks =
+        startPipelinedWithFirstBatchSent(b -> b, record(TP0, 0, "a"), record(TP0, 1, "b"));
+    consumer.deliverOnNextPoll(record(TP0, 2, "c"));
+    Eventually.await("the second batch was handled", () -> handler.calls().size() == 2);
+
+    acks.get(0).completeExceptionally(new NetworkException("broker went away"));
+    // A real broker serves the records again after the seek; the mock needs them delivered again.
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"), record(TP0, 1, "b"), record(TP0, 2, "c"));
+    Eventually.await("the records were handled again", () -> handler.calls().size() == 3);
+    assertThat(handler.valuesPerCall().get(2)).containsExactly("a", "b", "c");
+    assertThat(registry.counter(KafkaMetrics.RETRIES, "consumer", "test", "stage", "handle").count())
+        .isEqualTo(1.0);
+
+    // The second batch's late acknowledgement commits nothing: its records were read again.
+    acks.get(1).complete(null);
+    consumer.deliverOnNextPoll(record(TP0, 3, "d"));
+    Eventually.pause(Duration.ofMillis(100));
+    assertThat(handler.calls()).as("the records read again wait for their acknowledgements").hasSize(3);
+    assertThat(consumer.asyncCommittedOffset(TP0)).isNull();
+
+    acks.get(2).complete(null);
+    Eventually.await("the next batch was handled", () -> handler.calls().size() == 4);
+    assertThat(consumer.asyncCommittedOffset(TP0)).isEqualTo(3L);
+    assertThat(handler.valuesPerCall().get(3)).containsExactly("d");
+  }
+
+  @Test
+  void fatalAcknowledgementFailureStopsTheLoop() {
+    List<CompletableFuture<Void>> acks =
+        startPipelinedWithFirstBatchSent(b -> b, record(TP0, 0, "a"));
+
+    acks.get(0).completeExceptionally(new TopicAuthorizationException("verdicts"));
+    Eventually.await("the loop stopped", () -> !loop.isRunning());
+    assertThat(loop.failure()).get().isInstanceOf(TopicAuthorizationException.class);
+    assertThat(consumer.asyncCommittedOffset(TP0)).isNull();
+  }
+
+  @Test
+  void closeWaitsForTheAcknowledgementsAndCommitsThem() {
+    List<CompletableFuture<Void>> acks =
+        startPipelinedWithFirstBatchSent(b -> b, record(TP0, 0, "a"), record(TP0, 1, "b"));
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(loop::close);
+    Eventually.pause(Duration.ofMillis(100));
+    assertThat(closing).as("close waits for the acknowledgements").isNotDone();
+
+    acks.get(0).complete(null);
+    closing.join();
+    assertThat(consumer.committedOffset(TP0)).isEqualTo(2L);
+  }
+
+  @Test
+  void revocationWaitsForTheAcknowledgementsOfTheRevokedPartitions() {
+    List<Long> committedWhenRevoked = new CopyOnWriteArrayList<>();
+    AssignmentHook hook = recordingCommittedOnRevocation(committedWhenRevoked);
+    List<CompletableFuture<Void>> acks = answerWithPendingAcknowledgements();
+    start(b -> b.offsetStorage(OffsetStorage.KAFKA_ASYNC).assignmentHook(hook));
+    consumer.assignOnNextPoll(TP0, TP1);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"), record(TP0, 1, "b"));
+    Eventually.await("the batch was handled", () -> handler.calls().size() == 1);
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(TP1)));
+    Eventually.pause(Duration.ofMillis(100));
+    assertThat(committedWhenRevoked).as("the revocation waits").isEmpty();
+
+    acks.get(0).complete(null);
+    Eventually.await("the hook heard of the revocation", () -> !committedWhenRevoked.isEmpty());
+    assertThat(committedWhenRevoked).as("TP0's position, committed before the hand-over").containsExactly(2L);
+  }
+
+  @Test
+  void synchronousOffsetStorageWaitsForTheAcknowledgementsBeforeCommittingAndFetching() {
+    List<CompletableFuture<Void>> acks = answerWithPendingAcknowledgements();
+    start(b -> b);
+    consumer.assignOnNextPoll(TP0);
+    consumer.deliverOnNextPoll(record(TP0, 0, "a"));
+    Eventually.await("the batch was handled", () -> handler.calls().size() == 1);
+    consumer.deliverOnNextPoll(record(TP0, 1, "b"));
+    Eventually.pause(Duration.ofMillis(100));
+    assertThat(handler.calls()).hasSize(1);
+    assertThat(consumer.committedOffset(TP0)).isNull();
+
+    acks.get(0).complete(null);
+    awaitCommitted(TP0, 1);
+    Eventually.await("the next batch was handled", () -> handler.calls().size() == 2);
+  }
+
+  /** Starts a {@link OffsetStorage#KAFKA_ASYNC} loop on TP0 and waits until it handled the records. */
+  @SafeVarargs
+  private List<CompletableFuture<Void>> startPipelinedWithFirstBatchSent(
+      UnaryOperator<ConsumerLoopBuilder<String>> customise,
+      ConsumerRecord<byte[], byte[]>... records) {
+    List<CompletableFuture<Void>> acks = answerWithPendingAcknowledgements();
+    start(b -> customise.apply(b.offsetStorage(OffsetStorage.KAFKA_ASYNC)));
+    consumer.assignOnNextPoll(TP0);
+    consumer.deliverOnNextPoll(records);
+    Eventually.await("the handler got the first batch", () -> handler.calls().size() == 1);
+    return acks;
+  }
+
+  /** Every call's output is "sent"; the returned list holds each call's acknowledgement, in order. */
+  private List<CompletableFuture<Void>> answerWithPendingAcknowledgements() {
+    handler.answer(batch -> {
+      CompletableFuture<Void> ack = new CompletableFuture<>();
+      acknowledgements.add(ack);
+      return CompletableFuture.completedFuture(BatchResult.sent(List.of(), ack));
+    });
+    return acknowledgements;
+  }
+
+  @Test
   void builderNamesTheMissingSetting() {
     assertThatThrownBy(() -> ConsumerLoop.<String>builder("x").consumer(consumer).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("topics");
     assertThatThrownBy(() -> baseBuilder().offsetStorage(OffsetStorage.EXTERNAL).build())
         .hasMessageContaining("assignmentHook");
+    assertThatThrownBy(() -> baseBuilder().maxUnacknowledgedBatches(0).build())
+        .hasMessageContaining("maxUnacknowledgedBatches=0");
     assertThatThrownBy(() -> ConsumerLoop.builder("bad name")).hasMessageContaining("'bad name'");
   }
 

@@ -28,9 +28,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * Answers each start request of a batch with exactly one verdict, on the reply slice the agent
  * named, correlated by {@code requestId}. All requests of a batch are decided under one
- * acquisition of the state lock (no I/O inside); the verdicts are then sent, and the batch is
- * done (its offsets committed) only when the broker acknowledged every verdict, so a crash
- * re-decides rather than leaves a request unanswered.
+ * acquisition of the state lock (no I/O inside); the verdicts are then sent, and the batch's
+ * offsets are committed only when the broker acknowledged every verdict, so a crash re-decides
+ * rather than leaves a request unanswered. The consumer loop does not wait for those
+ * acknowledgements before handing over the next batch ({@link BatchResult#sent}).
  *
  * <p>The verdict's event id is derived from the request id: a request decided twice (a crash
  * between publishing and committing) yields verdicts the agent and the ledger recognise as one.
@@ -73,11 +74,12 @@ public final class StartRequestHandler implements BatchHandler<ContainerStartReq
       Answer answer = answers.get(i);
       acks[i] = publisher.publish(answer.slice(), answer.nodeKey(), answer.verdict());
     }
-    return CompletableFuture.allOf(acks).thenApply(done -> {
-      metrics.batch(batch.records().size(), System.nanoTime() - start);
-      rejected.forEach(r -> metrics.rejected());
-      return rejected.isEmpty() ? BatchResult.allHandled() : BatchResult.rejecting(rejected);
-    });
+    rejected.forEach(r -> metrics.rejected());
+    CompletableFuture<Void> acknowledged = CompletableFuture.allOf(acks)
+        .thenRun(() -> metrics.batch(batch.records().size(), System.nanoTime() - start));
+    // Handled as soon as the verdicts are sent: the loop fetches the next requests meanwhile and
+    // commits this batch only once every verdict is acknowledged.
+    return CompletableFuture.completedFuture(BatchResult.sent(rejected, acknowledged));
   }
 
   private List<Answer> decideAll(FleetState.Reader reader, List<ConsumedRecord<ContainerStartRequested>> records,

@@ -203,8 +203,9 @@ public final class DecisionBenchCommand implements Callable<Integer> {
             System.out.printf("rate %,6d/s: decision p50 %.2f p99 %.2f ms | echo p50 %.2f p99 %.2f ms | ratio %.2f | unanswered %d/%d%n",
                 rate, decision.p50Ms(), decision.p99Ms(), raw.p50Ms(), raw.p99Ms(), decision.p99Ms() / raw.p99Ms(),
                 decision.lost(), raw.lost());
-            System.out.printf("             service: %,d batches of %.1f requests; per batch %.2f ms poll-to-commit, of which"
-                + " %.2f ms deciding, publishing and waiting for the acks%n", batches.batches(), batches.meanSize(),
+            System.out.printf("             service: %,d batches of %.1f requests; per batch %.2f ms in the consumer loop"
+                + " (poll to done, the next batch not waiting for the acks), %.2f ms deciding until the verdicts were"
+                + " acknowledged%n", batches.batches(), batches.meanSize(),
                 batches.meanLoopMs(), batches.meanHandlerMs());
           }
           result.put("rates", rates);
@@ -496,8 +497,9 @@ public final class DecisionBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The service's batch timers (cumulative): the consumer loop's poll-to-commit time (decode,
-   * handle, commit) and the handler's decide-publish-acknowledged time, for one rate's deltas.
+   * The service's batch timers (cumulative): the consumer loop's time per batch (decode, handle,
+   * hand the positions over to be committed once acknowledged) and the handler's
+   * decide-publish-acknowledged time, which overlaps the next batch; for one rate's deltas.
    */
   private record BatchTimes(long batches, double loopMs, double handlerMs, double requests) {
     /** From the service's Prometheus text (its {@code /metrics}). */
