@@ -42,16 +42,19 @@ final class DecisionBenchAgents implements AutoCloseable {
   private final KafkaProducer<String, byte[]> encodedProducer;
   private final Serializer<ContainerStartRequested> serializer;
   private final List<Reader> readers = new ArrayList<>();
-  /** requestId → when it was due (nanoTime), for requests whose latency is measured. */
-  private final Map<String, Long> due = new ConcurrentHashMap<>();
+  /** requestId → when it was due and on which side of a run, for requests whose latency is measured. */
+  private final Map<String, Due> due = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
-  private volatile long[] latencies = new long[0];
-  private volatile int recorded;
+  /** Per side of the current {@link #interleaved} run: the measured round trips so far (guarded by this). */
+  private long[][] latencies = new long[1][0];
+  private int[] recorded = new int[1];
   /** When set, takes the round trip of every answered request that {@link #due} knows, instead of {@link #latencies}. */
   private volatile LongConsumer latencySink;
 
   /** An answer as an agent sees it: when it arrived and, for verdicts, the verdict. */
   record Answer(long receivedNanos, StartVerdictIssued verdict) {}
+
+  private record Due(long atNanos, int side) {}
 
   DecisionBenchAgents(KafkaClientConfig kafka) {
     Map<String, Object> properties = new HashMap<>(kafka.producerProperties());
@@ -91,54 +94,97 @@ final class DecisionBenchAgents implements AutoCloseable {
   /** Result of one open-loop run: p50/p99 of the measured requests and how many never came back. */
   record Run(int rate, double seconds, int measured, int lost, double p50Ms, double p99Ms, double maxMs) {}
 
+  /** {@link #interleaved} with one topic. */
+  Run openLoop(String topic, int rate, int warmupSeconds, int measureSeconds, IntFunction<ContainerStartRequested> request)
+      throws InterruptedException {
+    return interleaved(List.of(topic), rate, warmupSeconds, measureSeconds, 1000, List.of(request))[0];
+  }
+
   /**
-   * Offers {@code rate} requests a second for {@code warmup + measure} seconds; only requests due
-   * after the warm-up count. Waits up to 15 s for the last answers.
+   * Offers {@code rate} requests a second for {@code warmup + measure} seconds to each topic (a
+   * side), switching from one side to the next every {@code sliceMillis} in a single open-loop
+   * stream; only requests due after a side's warm-up count. Interleaving gives every side the
+   * same machine: a collection in the bench JVM (broker, agents) or a busy neighbour lands on
+   * either side alike, where back-to-back runs let one run have it all. Waits up to 15 s for the
+   * last answers.
    *
    * <p>The requests are built and encoded (Confluent framing, Avro binary) before the run: the
    * Apicurio serializer looks the schema up by its JSON text for every record, and doing that
    * on the sending thread at 20k/s made the load generator the busiest thread of the machine
    * (and the main source of garbage) during both measured round trips.
+   *
+   * @param sliceMillis how long each side is offered its rate before the next side's turn; divides
+   *     1000
+   * @param requests per side, the request for its n-th send
+   * @return per side, in the order of {@code topics}
    */
-  Run openLoop(String topic, int rate, int warmupSeconds, int measureSeconds, IntFunction<ContainerStartRequested> request)
-      throws InterruptedException {
-    int total = rate * (warmupSeconds + measureSeconds);
+  Run[] interleaved(List<String> topics, int rate, int warmupSeconds, int measureSeconds, int sliceMillis,
+      List<IntFunction<ContainerStartRequested>> requests) throws InterruptedException {
+    if (sliceMillis <= 0 || 1000 % sliceMillis != 0 || requests.size() != topics.size()) {
+      throw new IllegalArgumentException("slice " + sliceMillis + " ms must divide a second; one request builder per topic");
+    }
+    int sides = topics.size();
+    int perSide = rate * (warmupSeconds + measureSeconds);
     int firstMeasured = rate * warmupSeconds;
-    int measured = total - firstMeasured;
+    int perSlice = Math.max(1, rate * sliceMillis / 1000);
+    int total = perSide * sides;
     String[] ids = new String[total];
     String[] keys = new String[total];
     byte[][] values = new byte[total][];
+    int[] sideOf = new int[total];
+    boolean[] measuredAt = new boolean[total];
+    int[] sent = new int[sides];
     for (int i = 0; i < total; i++) {
-      ContainerStartRequested next = request.apply(i);
+      int side = (i / perSlice) % sides;
+      int n = sent[side]++;
+      ContainerStartRequested next = requests.get(side).apply(n);
       ids[i] = next.getEventId();
       keys[i] = next.getImageRef();
-      values[i] = serializer.serialize(topic, next);
+      values[i] = serializer.serialize(topics.get(side), next);
+      sideOf[i] = side;
+      measuredAt[i] = n >= firstMeasured;
     }
-    latencies = new long[measured];
-    recorded = 0;
+    int measuredPerSide = perSide - firstMeasured;
+    synchronized (this) {
+      latencies = new long[sides][measuredPerSide];
+      recorded = new int[sides];
+    }
     due.clear();
     long intervalNanos = 1_000_000_000L / rate;
     long start = System.nanoTime() + 10_000_000L;
     for (int i = 0; i < total; i++) {
       long dueAt = start + i * intervalNanos;
       parkUntil(dueAt);
-      if (i >= firstMeasured) {
-        due.put(ids[i], dueAt);
+      if (measuredAt[i]) {
+        due.put(ids[i], new Due(dueAt, sideOf[i]));
       }
-      encodedProducer.send(new ProducerRecord<>(topic, keys[i], values[i]));
+      encodedProducer.send(new ProducerRecord<>(topics.get(sideOf[i]), keys[i], values[i]));
       values[i] = null;
     }
     long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (recorded < measured && System.nanoTime() < drainDeadline) {
+    while (recordedTotal() < (long) measuredPerSide * sides && System.nanoTime() < drainDeadline) {
       Thread.sleep(10);
     }
-    long[] sorted;
-    synchronized (this) {
-      sorted = Arrays.copyOf(latencies, recorded);
+    Run[] runs = new Run[sides];
+    for (int side = 0; side < sides; side++) {
+      long[] sorted;
+      synchronized (this) {
+        sorted = Arrays.copyOf(latencies[side], recorded[side]);
+      }
+      Arrays.sort(sorted);
+      runs[side] = new Run(rate, measureSeconds, measuredPerSide, measuredPerSide - sorted.length,
+          percentileMs(sorted, 0.50), percentileMs(sorted, 0.99),
+          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
     }
-    Arrays.sort(sorted);
-    return new Run(rate, measureSeconds, measured, measured - sorted.length, percentileMs(sorted, 0.50),
-        percentileMs(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+    return runs;
+  }
+
+  private synchronized long recordedTotal() {
+    long sum = 0;
+    for (int count : recorded) {
+      sum += count;
+    }
+    return sum;
   }
 
   /**
@@ -178,7 +224,7 @@ final class DecisionBenchAgents implements AutoCloseable {
       parkUntil(dueAt);
       ContainerStartRequested next = request.apply((int) i);
       byte[] value = serializer.serialize(topic, next);
-      due.put(next.getEventId(), dueAt);
+      due.put(next.getEventId(), new Due(dueAt, 0));
       encodedProducer.send(new ProducerRecord<>(topic, next.getImageRef(), value));
       progress.sent.incrementAndGet();
     }
@@ -207,14 +253,15 @@ final class DecisionBenchAgents implements AutoCloseable {
   }
 
   private void answered(String requestId, long receivedNanos, StartVerdictIssued verdict) {
-    Long dueAt = due.remove(requestId);
+    Due dueAt = due.remove(requestId);
     LongConsumer sink = latencySink;
     if (dueAt != null && sink != null) {
-      sink.accept(receivedNanos - dueAt);
+      sink.accept(receivedNanos - dueAt.atNanos());
     } else if (dueAt != null) {
       synchronized (this) {
-        if (recorded < latencies.length) {
-          latencies[recorded++] = receivedNanos - dueAt;
+        int side = dueAt.side();
+        if (side < latencies.length && recorded[side] < latencies[side].length) {
+          latencies[side][recorded[side]++] = receivedNanos - dueAt.atNanos();
         }
       }
     }

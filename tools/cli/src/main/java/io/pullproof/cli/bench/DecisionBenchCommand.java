@@ -60,6 +60,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.PGConnection;
@@ -74,7 +75,8 @@ import picocli.CommandLine.Option;
  * schema registry and PostgreSQL on 127.0.0.1 in a temporary directory and stops them at the end.
  */
 @Command(name = "decision", mixinStandardHelpOptions = true,
-    description = {"Decision round trip vs a raw Kafka echo at 1k/5k/20k requests/s, with N grants loaded, in one run.",
+    description = {"Decision round trip vs a raw Kafka echo at 1k/5k/20k requests/s, with N grants loaded, in one run;",
+        "the service and the echo take turns of 0.5 s at each rate, so both meet the same machine.",
         "Also: bytes per grant (heap after GC with and without the grants), cold start, freshness, revocation.",
         "Writes {rates: [{rate, decisionP99Ms, echoP99Ms, ratio}], evaluationsPerSecond, bytesPerGrant, ...} to --json."})
 public final class DecisionBenchCommand implements Callable<Integer> {
@@ -91,6 +93,11 @@ public final class DecisionBenchCommand implements Callable<Integer> {
   boolean serviceMetrics;
 
   private static final int[] RATES = {1_000, 5_000, 20_000};
+  /**
+   * The service and the echo take turns of this length at each rate, so both meet the same
+   * collections and neighbours (see {@link DecisionBenchAgents#interleaved}).
+   */
+  private static final int SLICE_MILLIS = 500;
   private static final int NAMESPACES = 1000;
   private static final int CLUSTERS = 5;
   private static final int NODES_PER_CLUSTER = 40;
@@ -168,9 +175,9 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           // rate compares warmed-up code on both sides rather than the JIT.
           int jitWarmupSeconds = quick ? 10 : 20;
           long warmupStart = System.nanoTime();
-          agents.openLoop(topics.startRequests(), RATES[1], jitWarmupSeconds, 0,
-              i -> request("wd-" + i, counter[0]++, grants / 2, layout));
-          agents.openLoop(ECHO_IN, RATES[1], jitWarmupSeconds, 0, i -> request("we-" + i, counter[0]++, grants / 2, layout));
+          agents.interleaved(List.of(topics.startRequests(), ECHO_IN), RATES[1], jitWarmupSeconds, 0, SLICE_MILLIS,
+              List.of(i -> request("wd-" + i, counter[0]++, grants / 2, layout),
+                  i -> request("we-" + i, counter[0]++, grants / 2, layout)));
           Thread.sleep(3_000); // let both drain what the unmeasured runs left queued
           System.out.printf("JIT warm-up: %d s at %,d/s through the service and through the echo (not measured), %.1f s%n",
               jitWarmupSeconds, RATES[1], seconds(warmupStart));
@@ -178,11 +185,13 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           List<Map<String, Object>> rates = new ArrayList<>();
           for (int rate : RATES) {
             BatchTimes before = BatchTimes.parse(service.scrapeMetrics());
-            Run decision = agents.openLoop(topics.startRequests(), rate, warmupSeconds, measureSeconds,
-                i -> request("d" + rate + "-" + i, counter[0]++, grants / 2, layout));
+            Run[] both = agents.interleaved(List.of(topics.startRequests(), ECHO_IN), rate, warmupSeconds,
+                measureSeconds, SLICE_MILLIS,
+                List.of(i -> request("d" + rate + "-" + i, counter[0]++, grants / 2, layout),
+                    i -> request("e" + rate + "-" + i, counter[0]++, grants / 2, layout)));
             BatchTimes batches = BatchTimes.parse(service.scrapeMetrics()).since(before);
-            Run raw = agents.openLoop(ECHO_IN, rate, warmupSeconds, measureSeconds,
-                i -> request("e" + rate + "-" + i, counter[0]++, grants / 2, layout));
+            Run decision = both[0];
+            Run raw = both[1];
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("rate", rate);
             row.put("decisionP99Ms", round(decision.p99Ms()));
@@ -222,6 +231,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
       result.put("quick", quick);
       result.put("measureSecondsPerRate", measureSeconds);
       result.put("warmupSecondsPerRate", warmupSeconds);
+      result.put("interleavedSliceMs", SLICE_MILLIS);
       result.put("freshnessSamples", samples);
       result.put("eventPartitions", layout.eventPartitions());
       result.put("replySlices", layout.verdictPartitions());
@@ -281,7 +291,19 @@ public final class DecisionBenchCommand implements Callable<Integer> {
   }
 
   /** Heap and collector of the service's and the echo's JVMs: the same for both, G1 as by default. */
-  static final List<String> CHILD_JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
+  static final List<String> CHILD_JVM = childJvmFlags(System.getenv("PULLPROOF_BENCH_CHILD_JAVA_OPTS"));
+
+  /**
+   * The service's and the echo's JVM flags: {@code -Xmx2g}, G1, plus {@code extra} (whitespace
+   * separated, e.g. a GC log) for a diagnosis; both sides always get the same flags.
+   */
+  static List<String> childJvmFlags(String extra) {
+    List<String> flags = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC"));
+    if (extra != null && !extra.isBlank()) {
+      flags.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    return List.copyOf(flags);
+  }
 
   private static List<String> childJvm(String mainClass, String... args) {
     return ServiceProcess.javaCommand(CHILD_JVM, System.getProperty("java.class.path"), mainClass, Arrays.asList(args));
@@ -451,9 +473,14 @@ public final class DecisionBenchCommand implements Callable<Integer> {
    */
   private static void freshnessAndRevocation(DecisionBenchAgents agents, TopicNames topics, TopicLayout layout, int grants,
       int samples, Map<String, Object> result) throws Exception {
+    // Sample 0 is not counted: it is the first pull and revocation this run publishes, so the
+    // agents' serializers and the service's log feed look their schemas up in the registry then
+    // (100-170 ms in the quick runs of 2026-11-23, where the next slowest sample took under 50 ms).
+    long[] firstUse = new long[2];
     long[] freshness = new long[samples];
     long[] revocation = new long[samples];
-    for (int i = 0; i < samples; i++) {
+    for (int sample = 0; sample <= samples; sample++) {
+      int i = sample - 1;
       int image = grants / 2 + 1 + i;
       PullSecret secret = PullSecret.of("fresh", "pull-" + i, "fresh-uid-" + i, "hmac-sha256:k1:" + hex64(i + 7L));
       ImagePulled pull = ImagePulled.newBuilder().setEventId("pull-" + i).setOccurredAt(Instant.now())
@@ -463,14 +490,27 @@ public final class DecisionBenchCommand implements Callable<Integer> {
               .setSecret(new SecretRef("fresh", "pull-" + i, "fresh-uid-" + i)).build()).build();
       long pulledAt = System.nanoTime();
       agents.send(topics.pulls(), imageRef(image), pull);
-      freshness[i] = askUntil(agents, topics, layout, image, secret, "f" + i, VerdictReason.SECRET_HASH_MATCH) - pulledAt;
+      long fresh = askUntil(agents, topics, layout, image, secret, "f" + i, VerdictReason.SECRET_HASH_MATCH) - pulledAt;
 
       CredentialRevoked revoked = CredentialRevoked.newBuilder().setEventId("revoke-" + i).setOccurredAt(Instant.now())
           .setScope(RevocationScope.SECRET_UID).setValue("fresh-uid-" + i).setReason("bench").setActor("bench").build();
       long revokedAt = System.nanoTime();
       agents.send(topics.revocations(), "fresh-uid-" + i, revoked);
-      revocation[i] = askUntil(agents, topics, layout, image, secret, "r" + i, VerdictReason.REVOKED) - revokedAt;
+      long revoke = askUntil(agents, topics, layout, image, secret, "r" + i, VerdictReason.REVOKED) - revokedAt;
+      if (i < 0) {
+        firstUse[0] = fresh;
+        firstUse[1] = revoke;
+      } else {
+        freshness[i] = fresh;
+        revocation[i] = revoke;
+      }
     }
+    System.out.printf("first pull and revocation of the run (schema look-ups, not counted): freshness %.1f ms,"
+        + " revocation %.1f ms%n", firstUse[0] / 1e6, firstUse[1] / 1e6);
+    result.put("firstUseFreshnessMs", round(firstUse[0] / 1e6));
+    result.put("firstUseRevocationMs", round(firstUse[1] / 1e6));
+    System.out.printf("slowest samples (sample: ms): freshness %s; revocation %s%n", slowest(freshness, 3),
+        slowest(revocation, 3));
     Arrays.sort(freshness);
     Arrays.sort(revocation);
     result.put("freshnessP99Ms", round(DecisionBenchAgents.percentileMs(freshness, 0.99)));
@@ -480,6 +520,15 @@ public final class DecisionBenchCommand implements Callable<Integer> {
     System.out.printf("freshness (pull → ALLOW on another node): p50 %.1f p99 %.1f ms; revocation (→ REVOKED): p50 %.1f p99 %.1f ms (%d samples)%n",
         DecisionBenchAgents.percentileMs(freshness, 0.5), DecisionBenchAgents.percentileMs(freshness, 0.99),
         DecisionBenchAgents.percentileMs(revocation, 0.5), DecisionBenchAgents.percentileMs(revocation, 0.99), samples);
+  }
+
+  /** The {@code count} largest of {@code nanos} as "#index: ms", largest first. */
+  private static String slowest(long[] nanos, int count) {
+    return IntStream.range(0, nanos.length).boxed()
+        .sorted((a, b) -> Long.compare(nanos[b], nanos[a]))
+        .limit(count)
+        .map(i -> String.format("#%d: %.1f", i, nanos[i] / 1e6))
+        .collect(Collectors.joining(", "));
   }
 
   /** Asks (from node-1-2, so never the pulling node) until the verdict has {@code reason}; returns when it arrived. */
