@@ -47,6 +47,8 @@ final class DecisionBenchAgents implements AutoCloseable {
   private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
   /** Per side of the current {@link #interleaved} run: the measured round trips so far (guarded by this). */
   private long[][] latencies = new long[1][0];
+  /** Parallel to {@link #latencies}: whether the request was due in the first tenth of its turn. */
+  private boolean[][] atTurnStart = new boolean[1][0];
   private int[] recorded = new int[1];
   /** When set, takes the round trip of every answered request that {@link #due} knows, instead of {@link #latencies}. */
   private volatile LongConsumer latencySink;
@@ -54,7 +56,7 @@ final class DecisionBenchAgents implements AutoCloseable {
   /** An answer as an agent sees it: when it arrived and, for verdicts, the verdict. */
   record Answer(long receivedNanos, StartVerdictIssued verdict) {}
 
-  private record Due(long atNanos, int side) {}
+  private record Due(long atNanos, int side, boolean turnStart) {}
 
   DecisionBenchAgents(KafkaClientConfig kafka) {
     Map<String, Object> properties = new HashMap<>(kafka.producerProperties());
@@ -92,7 +94,14 @@ final class DecisionBenchAgents implements AutoCloseable {
   }
 
   /** Result of one open-loop run: p50/p99 of the measured requests and how many never came back. */
-  record Run(int rate, double seconds, int measured, int lost, double p50Ms, double p99Ms, double maxMs) {}
+  /**
+   * Result of one open-loop run: p50/p99 of the measured requests and how many never came back;
+   * {@code slowestAtTurnStart}: of the requests at or above the p99, the share that was due in the
+   * first tenth of its side's turn (NaN with one side), to tell a slow hand-over between turns
+   * from slowness spread over the run.
+   */
+  record Run(int rate, double seconds, int measured, int lost, double p50Ms, double p99Ms, double maxMs,
+      double slowestAtTurnStart) {}
 
   /** {@link #interleaved} with one topic. */
   Run openLoop(String topic, int rate, int warmupSeconds, int measureSeconds, IntFunction<ContainerStartRequested> request)
@@ -147,6 +156,7 @@ final class DecisionBenchAgents implements AutoCloseable {
     int measuredPerSide = perSide - firstMeasured;
     synchronized (this) {
       latencies = new long[sides][measuredPerSide];
+      atTurnStart = new boolean[sides][measuredPerSide];
       recorded = new int[sides];
     }
     due.clear();
@@ -156,7 +166,7 @@ final class DecisionBenchAgents implements AutoCloseable {
       long dueAt = start + i * intervalNanos;
       parkUntil(dueAt);
       if (measuredAt[i]) {
-        due.put(ids[i], new Due(dueAt, sideOf[i]));
+        due.put(ids[i], new Due(dueAt, sideOf[i], i % perSlice < Math.max(1, perSlice / 10)));
       }
       encodedProducer.send(new ProducerRecord<>(topics.get(sideOf[i]), keys[i], values[i]));
       values[i] = null;
@@ -167,16 +177,35 @@ final class DecisionBenchAgents implements AutoCloseable {
     }
     Run[] runs = new Run[sides];
     for (int side = 0; side < sides; side++) {
-      long[] sorted;
+      long[] answered;
+      boolean[] turnStart;
       synchronized (this) {
-        sorted = Arrays.copyOf(latencies[side], recorded[side]);
+        answered = Arrays.copyOf(latencies[side], recorded[side]);
+        turnStart = Arrays.copyOf(atTurnStart[side], recorded[side]);
       }
+      long[] sorted = answered.clone();
       Arrays.sort(sorted);
+      double p99 = percentileMs(sorted, 0.99);
       runs[side] = new Run(rate, measureSeconds, measuredPerSide, measuredPerSide - sorted.length,
-          percentileMs(sorted, 0.50), percentileMs(sorted, 0.99),
-          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+          percentileMs(sorted, 0.50), p99, sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6,
+          sides == 1 ? Double.NaN : shareAtTurnStart(answered, turnStart, p99));
     }
     return runs;
+  }
+
+  /** Of the latencies at or above {@code thresholdMs}, the share flagged in {@code turnStart}. */
+  static double shareAtTurnStart(long[] latencies, boolean[] turnStart, double thresholdMs) {
+    int slow = 0;
+    int atStart = 0;
+    for (int i = 0; i < latencies.length; i++) {
+      if (latencies[i] / 1e6 >= thresholdMs) {
+        slow++;
+        if (turnStart[i]) {
+          atStart++;
+        }
+      }
+    }
+    return slow == 0 ? Double.NaN : (double) atStart / slow;
   }
 
   private synchronized long recordedTotal() {
@@ -224,7 +253,7 @@ final class DecisionBenchAgents implements AutoCloseable {
       parkUntil(dueAt);
       ContainerStartRequested next = request.apply((int) i);
       byte[] value = serializer.serialize(topic, next);
-      due.put(next.getEventId(), new Due(dueAt, 0));
+      due.put(next.getEventId(), new Due(dueAt, 0, false));
       encodedProducer.send(new ProducerRecord<>(topic, next.getImageRef(), value));
       progress.sent.incrementAndGet();
     }
@@ -261,6 +290,7 @@ final class DecisionBenchAgents implements AutoCloseable {
       synchronized (this) {
         int side = dueAt.side();
         if (side < latencies.length && recorded[side] < latencies[side].length) {
+          atTurnStart[side][recorded[side]] = dueAt.turnStart();
           latencies[side][recorded[side]++] = receivedNanos - dueAt.atNanos();
         }
       }

@@ -201,6 +201,8 @@ public final class DecisionBenchCommand implements Callable<Integer> {
             row.put("echoP50Ms", round(raw.p50Ms()));
             row.put("decisionMaxMs", round(decision.maxMs()));
             row.put("echoMaxMs", round(raw.maxMs()));
+            row.put("decisionSlowestAtTurnStart", round(decision.slowestAtTurnStart()));
+            row.put("echoSlowestAtTurnStart", round(raw.slowestAtTurnStart()));
             row.put("measuredRequests", decision.measured());
             row.put("decisionUnanswered", decision.lost());
             row.put("echoUnanswered", raw.lost());
@@ -212,6 +214,9 @@ public final class DecisionBenchCommand implements Callable<Integer> {
             System.out.printf("rate %,6d/s: decision p50 %.2f p99 %.2f ms | echo p50 %.2f p99 %.2f ms | ratio %.2f | unanswered %d/%d%n",
                 rate, decision.p50Ms(), decision.p99Ms(), raw.p50Ms(), raw.p99Ms(), decision.p99Ms() / raw.p99Ms(),
                 decision.lost(), raw.lost());
+            System.out.printf("             slowest 1 %% due in the first tenth of their turn: decision %.0f %%, echo %.0f %%"
+                + " (10 %% if the turns' hand-overs play no part)%n",
+                100 * decision.slowestAtTurnStart(), 100 * raw.slowestAtTurnStart());
             System.out.printf("             service: %,d batches of %.1f requests; per batch %.2f ms in the consumer loop"
                 + " (poll to done, the next batch not waiting for the acks), %.2f ms deciding until the verdicts were"
                 + " acknowledged%n", batches.batches(), batches.meanSize(),
