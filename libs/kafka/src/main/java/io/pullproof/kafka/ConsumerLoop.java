@@ -101,6 +101,8 @@ public final class ConsumerLoop<V> implements AutoCloseable {
   private final Map<TopicPartition, Long> confirmUntil = new HashMap<>();
   /** Set while the loop waits only for acknowledgements, so the last one wakes the paused poll. */
   private volatile boolean wakeOnAcknowledgement;
+  /** When the loop last stopped at {@code maxUnacknowledgedBatches}; 0 while it is not stopped. */
+  private long stalledSinceNanos;
   private LoopFailure rebalanceFailure;
   private int pollFailures;
 
@@ -249,6 +251,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     Duration timeout = pollTimeout;
     boolean busy = batch != null || waitsForAcknowledgements();
     wakeOnAcknowledgement = busy && batch == null;
+    noteAcknowledgementStall(wakeOnAcknowledgement && closeSignal.getCount() > 0);
     if (busy) {
       consumer.pause(consumer.assignment());
       long backoffNanos = batch == null ? 0 : batch.backoffRemainingNanos(System.nanoTime());
@@ -337,6 +340,16 @@ public final class ConsumerLoop<V> implements AutoCloseable {
       return pipelining;
     }
     return records.partitions().stream().noneMatch(confirmUntil::containsKey);
+  }
+
+  /** Times each stop at {@code maxUnacknowledgedBatches}, from its first poll to the next that may fetch. */
+  private void noteAcknowledgementStall(boolean stalled) {
+    if (stalled && stalledSinceNanos == 0) {
+      stalledSinceNanos = System.nanoTime();
+    } else if (!stalled && stalledSinceNanos != 0) {
+      metrics.acknowledgementStall(System.nanoTime() - stalledSinceNanos);
+      stalledSinceNanos = 0;
+    }
   }
 
   /** True while the loop must not take a new batch: too many unacknowledged, or closing. */

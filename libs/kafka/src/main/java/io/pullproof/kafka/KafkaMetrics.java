@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Meter names of {@code libs/kafka} and typed accessors for one consumer loop. Every meter carries
@@ -31,6 +32,13 @@ public final class KafkaMetrics {
   /** Counter: {@link OffsetStorage#KAFKA_ASYNC} commits the broker refused (the next one covers them). */
   public static final String ASYNC_COMMIT_FAILURES = "pullproof.kafka.async.commit.failures";
 
+  /**
+   * Timer: how long the loop stood still because {@code maxUnacknowledgedBatches} finished batches
+   * waited for their output's acknowledgements ({@link OffsetStorage#KAFKA_ASYNC}); one sample per
+   * stop.
+   */
+  public static final String ACKNOWLEDGEMENT_STALLS = "pullproof.kafka.acknowledgement.stalls";
+
   /** Gauge: records behind the log end, summed over the assigned partitions. */
   public static final String CONSUMER_LAG = "pullproof.kafka.consumer.lag";
 
@@ -49,6 +57,7 @@ public final class KafkaMetrics {
   private final MeterRegistry registry;
   private final String consumer;
   private final Timer batchDuration;
+  private final Timer acknowledgementStalls;
   private final AtomicLong lag = new AtomicLong();
 
   KafkaMetrics(MeterRegistry registry, String consumer) {
@@ -57,6 +66,11 @@ public final class KafkaMetrics {
     this.batchDuration =
         Timer.builder(BATCH_DURATION)
             .description("Time from poll to commit of a batch (KAFKA_ASYNC: to the acknowledgement wait), retries included")
+            .tag(TAG_CONSUMER, consumer)
+            .register(registry);
+    this.acknowledgementStalls =
+        Timer.builder(ACKNOWLEDGEMENT_STALLS)
+            .description("Time the loop stood still with maxUnacknowledgedBatches batches awaiting acknowledgements")
             .tag(TAG_CONSUMER, consumer)
             .register(registry);
     Gauge.builder(CONSUMER_LAG, lag, AtomicLong::get)
@@ -102,6 +116,10 @@ public final class KafkaMetrics {
 
   void batchCompleted(Duration duration) {
     batchDuration.record(duration);
+  }
+
+  void acknowledgementStall(long nanos) {
+    acknowledgementStalls.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void lag(long records) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
@@ -434,6 +435,9 @@ class ConsumerLoopTest {
     acks.get(0).complete(null);
     Eventually.await("the next batch was handled", () -> handler.calls().size() == 2);
     assertThat(consumer.asyncCommittedOffset(TP0)).isEqualTo(1L);
+    var stalls = registry.timer(KafkaMetrics.ACKNOWLEDGEMENT_STALLS, "consumer", "test");
+    assertThat(stalls.count()).as("one stop at the limit").isEqualTo(1);
+    assertThat(stalls.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(100.0);
   }
 
   @Test

@@ -225,7 +225,7 @@ public final class DecisionBenchCommand implements Callable<Integer> {
           result.put("rates", rates);
           if (serviceMetrics) {
             service.scrapeMetrics().lines().filter(l -> l.startsWith("pullproof_decision_batch") || l.startsWith("pullproof_kafka_batch")
-                || l.startsWith("pullproof_kafka_async")).forEach(System.out::println);
+                || l.startsWith("pullproof_kafka_async") || l.startsWith("pullproof_kafka_acknowledgement")).forEach(System.out::println);
           }
           freshnessAndRevocation(agents, topics, layout, grants, samples, result);
         } finally {
