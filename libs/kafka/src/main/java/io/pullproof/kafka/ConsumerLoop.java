@@ -415,26 +415,12 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     if (replay.isEmpty()) {
       return;
     }
-    Map<TopicPartition, Long> until = new HashMap<>();
-    failed.commit.forEach((tp, next) -> until.merge(tp, next.offset(), Math::max));
-    for (Unacknowledged later : unacknowledged) {
-      later.commit.forEach(
-          (tp, next) -> {
-            if (replay.contains(tp)) {
-              until.merge(tp, next.offset(), Math::max);
-            }
-          });
-      later.forget(replay);
-    }
+    // Everything handed out so far on these partitions is read again: the consumer's position
+    // is past the failed batch, the later unacknowledged ones and the batch in flight.
+    Map<TopicPartition, Long> readUpTo = new HashMap<>();
+    replay.forEach(tp -> readUpTo.put(tp, consumer.position(tp)));
+    unacknowledged.forEach(later -> later.forget(replay));
     if (batch != null && batch.touches(replay)) {
-      batch
-          .commitOffsets()
-          .forEach(
-              (tp, next) -> {
-                if (replay.contains(tp)) {
-                  until.merge(tp, next.offset(), Math::max);
-                }
-              });
       dropFromBatch(replay);
     }
     metrics.retried(Stage.HANDLE);
@@ -445,7 +431,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         FailureClassifier.describe(error));
     for (TopicPartition tp : replay) {
       consumer.seek(tp, failed.replayFrom.get(tp));
-      confirmUntil.put(tp, until.getOrDefault(tp, failed.replayFrom.get(tp) + 1));
+      confirmUntil.put(tp, readUpTo.get(tp));
     }
   }
 

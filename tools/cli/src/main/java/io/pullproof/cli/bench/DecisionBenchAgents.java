@@ -103,12 +103,6 @@ final class DecisionBenchAgents implements AutoCloseable {
   record Run(int rate, double seconds, int measured, int lost, double p50Ms, double p99Ms, double maxMs,
       double slowestAtTurnStart) {}
 
-  /** {@link #interleaved} with one topic. */
-  Run openLoop(String topic, int rate, int warmupSeconds, int measureSeconds, IntFunction<ContainerStartRequested> request)
-      throws InterruptedException {
-    return interleaved(List.of(topic), rate, warmupSeconds, measureSeconds, 1000, List.of(request))[0];
-  }
-
   /**
    * Offers {@code rate} requests a second for {@code warmup + measure} seconds to each topic (a
    * side), switching from one side to the next every {@code sliceMillis} in a single open-loop
